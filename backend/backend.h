@@ -1,0 +1,313 @@
+/*
+ * backend.h: the one header of virt-import's backend.
+ *
+ * The backend knows sources, inventories, plans, proxies and jobs.  It never
+ * includes curses and never prints: front ends (tui/, cli/) render what it
+ * returns.  Sections follow the files, and every function carries its file's
+ * prefix.
+ *
+ * Conventions (docs/architecture.md):
+ * - Allocation: x-functions (xmalloc.c) never return NULL; running out of
+ *   memory aborts with a message.  Every *_new() has a *_free() that accepts
+ *   NULL.
+ * - Errors: a call that can fail for a reason the user must hear returns -1
+ *   (or NULL) and, when its `char **cause` is not NULL, stores there an
+ *   allocated message the caller frees.  A message names what failed and says
+ *   what to do; it does not end with a full stop or a newline.
+ * - Strings in structs are owned by the struct and freed with it.
+ */
+#ifndef VI_BACKEND_H
+#define VI_BACKEND_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define VI_VERSION "0.1.0"
+
+#define VI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define VI_NORETURN __attribute__((noreturn))
+
+/* xmalloc.c */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+int xasprintf(char **, const char *, ...) VI_PRINTF(2, 3);
+int xvasprintf(char **, const char *, va_list) VI_PRINTF(2, 0);
+void fatalx(const char *, ...) VI_PRINTF(1, 2) VI_NORETURN;
+void *xappend(void *, size_t *, size_t);
+
+/* cause.c */
+void cause_set(char **, const char *, ...) VI_PRINTF(2, 3);
+void cause_prefix(char **, const char *, ...) VI_PRINTF(2, 3);
+
+/* util.c */
+int name_valid(const char *, const char *, char **);
+int mac_normalize(const char *, char[18]);
+int uuid_valid(const char *);
+const char *size_human(uint64_t, char *, size_t);
+int str_eq(const char *, const char *);
+char *path_state_dir(char **);
+
+/* embedded.c: files compiled into the binary (scripts/embed). */
+const char *embedded_find(const char *, size_t *);
+
+/* vm.c: one virtual machine as a source describes it. */
+enum vm_power {
+	VM_POWER_UNKNOWN,
+	VM_POWER_OFF,
+	VM_POWER_RUNNING,
+	VM_POWER_PAUSED,
+	VM_POWER_SUSPENDED,
+};
+
+enum vm_firmware {
+	VM_FIRMWARE_UNKNOWN,
+	VM_FIRMWARE_BIOS,
+	VM_FIRMWARE_UEFI,
+};
+
+enum disk_format {
+	DISK_FORMAT_UNKNOWN,
+	DISK_FORMAT_RAW,
+	DISK_FORMAT_QCOW2,
+	DISK_FORMAT_VMDK,
+	DISK_FORMAT_VHD,
+	DISK_FORMAT_VDI,
+};
+
+enum disk_alloc {
+	DISK_ALLOC_SPARSE,
+	DISK_ALLOC_PREALLOCATED,
+};
+
+struct disk {
+	char		*path;		/* as the source names it */
+	char		*datastore;	/* VMware datastore or pool; may be NULL */
+	char		*target;	/* guest device: sda, vda, xvda, hda */
+	char		*bus;		/* scsi, sata, ide, virtio, xen, ... */
+	enum disk_format format;
+	uint64_t	 capacity;	/* bytes; 0 when unknown */
+	uint64_t	 allocation;	/* bytes in use; 0 when unknown */
+};
+
+enum nic_kind {
+	NIC_NETWORK,	/* a libvirt network or a VMware port group */
+	NIC_BRIDGE,	/* a host bridge (OVA NICs arrive as these) */
+};
+
+struct nic {
+	char		 mac[18];	/* aa:bb:cc:dd:ee:ff, or "" when unset */
+	enum nic_kind	 kind;
+	char		*network;	/* network, bridge or port group */
+	char		*model;		/* e1000, vmxnet3, virtio, ... */
+};
+
+enum problem_code {
+	PROBLEM_RUNNING,	/* must be shut off before conversion */
+	PROBLEM_DUPLICATE_MAC,	/* a MAC another VM of the inventory has */
+	PROBLEM_UNSUPPORTED_DISK,
+	PROBLEM_SNAPSHOTS,	/* only the current state is converted */
+	PROBLEM_NO_DISKS,
+};
+
+struct problem {
+	enum problem_code code;
+	char		*text;		/* what is wrong and what to do */
+};
+
+struct vm {
+	char		*name;
+	char		 uuid[37];	/* "" when unknown */
+	enum vm_power	 power;
+	uint64_t	 memory;	/* bytes */
+	unsigned	 vcpus;
+	enum vm_firmware firmware;
+	char		*arch;		/* x86_64, i686, ...; NULL unknown */
+	char		*os;		/* the source's OS hint; NULL unknown */
+	unsigned	 snapshots;
+	int		 detailed;	/* configuration read, not just listed */
+
+	struct disk	*disks;
+	size_t		 ndisks;
+	struct nic	*nics;
+	size_t		 nnics;
+	struct problem	*problems;
+	size_t		 nproblems;
+};
+
+struct vm *vm_new(const char *);
+void vm_free(struct vm *);
+struct disk *vm_add_disk(struct vm *);
+struct nic *vm_add_nic(struct vm *);
+void vm_add_problem(struct vm *, enum problem_code, const char *, ...)
+    VI_PRINTF(3, 4);
+int vm_has_problem(const struct vm *, enum problem_code);
+uint64_t vm_capacity(const struct vm *);
+const char *vm_power_name(enum vm_power);
+const char *vm_firmware_name(enum vm_firmware);
+const char *disk_format_name(enum disk_format);
+enum disk_format disk_format_parse(const char *);
+const char *problem_code_name(enum problem_code);
+
+/* inventory.c: the VMs one source holds. */
+struct inventory {
+	struct vm	**vms;
+	size_t		  nvms;
+};
+
+struct inventory *inventory_new(void);
+void inventory_free(struct inventory *);
+struct vm *inventory_add(struct inventory *, struct vm *);
+struct vm *inventory_find(const struct inventory *, const char *);
+size_t inventory_check_macs(struct inventory *);
+
+/* source.c: where VMs come from. */
+enum source_kind {
+	SOURCE_LIBVIRT,		/* vpx://, esx://, xen+ssh://, qemu..., test:// */
+	SOURCE_OVA,		/* ova:PATH, a tar or an OVF directory */
+	SOURCE_VMX,		/* vmx:PATH */
+	SOURCE_XML,		/* xml:PATH, libvirt domain XML + disks */
+	SOURCE_DIR,		/* dir:PATH, scanned for all of the above */
+	SOURCE_EXPORT,		/* export:PATH, an oVirt export domain */
+	SOURCE_PROVIDER,	/* a saved provider's name, to resolve */
+};
+
+struct source {
+	enum source_kind kind;
+	char		*name;		/* provider name; NULL if unsaved */
+	char		*location;	/* URI or path */
+	char		*password_file;	/* credentials reference, never a secret */
+};
+
+struct source *source_parse(const char *, char **);
+void source_free(struct source *);
+const char *source_kind_name(enum source_kind);
+int source_is_vmware(const struct source *);
+
+/* proxy.c: a host that runs virt-v2v, reached over SSH. */
+struct proxy {
+	char		*name;
+	char		*host;
+	unsigned	 port;		/* 22 by default */
+	char		*user;
+	char		*key_file;	/* NULL: ssh-agent */
+	char		*ssh_alias;	/* a ~/.ssh/config Host; may be NULL */
+	char		*job_dir;	/* remote directory for job dirs */
+	unsigned	 max_jobs;	/* concurrent conversions */
+	int		 local;		/* this machine, no SSH */
+};
+
+struct proxy *proxy_new(const char *);
+struct proxy *proxy_new_local(void);
+void proxy_free(struct proxy *);
+int proxy_validate(const struct proxy *, char **);
+
+/* plan.c: what to import, where, and how. */
+enum output_kind {
+	OUTPUT_LOCAL,		/* -o local -os DIR */
+	OUTPUT_LIBVIRT,		/* -o libvirt -oc URI -os POOL */
+	OUTPUT_OVIRT_UPLOAD,	/* -o rhv-upload: engine API + data domain */
+	OUTPUT_OVIRT_EXPORT,	/* -o rhv -os nfs:...: export domain */
+};
+
+struct netmap {
+	char		*from;		/* source network, bridge or port group */
+	char		*to;		/* destination network or bridge */
+	enum nic_kind	 to_kind;
+};
+
+struct plan_item {
+	char		*vm;		/* the source VM's name */
+	char		*target;	/* name at the destination */
+	char		*proxy;		/* NULL: the plan's */
+	char		*storage;	/* NULL: the destination's */
+	enum disk_format format;
+	enum disk_alloc	 alloc;
+	uint64_t	 bandwidth;	/* bytes/s; 0 unlimited */
+	struct netmap	*netmaps;
+	size_t		 nnetmaps;
+	int		 locked;	/* a job is converting it */
+};
+
+struct destination {
+	enum output_kind kind;
+	char		*uri;		/* libvirt URI or engine URL */
+	char		*storage;	/* directory, pool, or storage domain */
+	char		*cluster;
+	char		*ca_file;
+	char		*password_file;
+};
+
+struct plan {
+	struct source	*source;
+	char		*proxy;		/* proxy name, or "any" */
+	struct destination dest;
+	struct netmap	*netmaps;	/* defaults for every item */
+	size_t		 nnetmaps;
+	char		*default_network; /* for unmapped NICs; NULL: error */
+	enum disk_format format;
+	enum disk_alloc	 alloc;
+	struct plan_item *items;
+	size_t		 nitems;
+};
+
+struct plan *plan_new(void);
+void plan_free(struct plan *);
+struct plan_item *plan_add(struct plan *, const char *, char **);
+struct plan_item *plan_find(struct plan *, const char *);
+void plan_map(struct netmap **, size_t *, const char *, const char *,
+    enum nic_kind);
+const struct netmap *plan_network_for(const struct plan *,
+    const struct plan_item *, const char *);
+int plan_lock(struct plan_item *, char **);
+void plan_unlock(struct plan_item *);
+const char *output_kind_name(enum output_kind);
+
+/* job.c: one conversion of one VM on one proxy. */
+enum job_state {
+	JOB_QUEUED,
+	JOB_PREPARING,
+	JOB_CONVERTING,
+	JOB_FINISHING,
+	JOB_DONE,
+	JOB_FAILED,
+	JOB_CANCELLED,
+};
+
+struct job {
+	char		*id;
+	char		*vm;
+	char		*target;
+	char		*proxy;
+	enum job_state	 state;
+	char		*phase;		/* virt-v2v's last status line */
+	unsigned	 disk;		/* disk being copied, 1-based; 0 none */
+	unsigned	 ndisks;
+	int		 percent;	/* of the current disk; -1 unknown */
+	time_t		 created;
+	time_t		 started;
+	time_t		 ended;
+	char		*error;		/* virt-v2v's own error text */
+};
+
+struct job *job_new(const char *, const char *, time_t);
+void job_free(struct job *);
+int job_set_state(struct job *, enum job_state, time_t, char **);
+int job_is_final(enum job_state);
+const char *job_state_name(enum job_state);
+int job_state_parse(const char *, enum job_state *);
+int job_overall_percent(const struct job *);
+
+/* libvirt.c: libvirt connections that never print to the terminal. */
+void libvirt_init(const char *);
+const char *libvirt_last_error(void);
+struct inventory *libvirt_list(const char *, char **);
+
+/* demo.c */
+char *demo_uri(char **);
+
+#endif

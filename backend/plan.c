@@ -1,0 +1,186 @@
+/*
+ * plan.c: what to import, where to, and how.  The console builds a plan in
+ * its forms; the command line reads one from a file; both run the same one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+struct plan *
+plan_new(void)
+{
+	struct plan *plan;
+
+	plan = xcalloc(1, sizeof *plan);
+	plan->dest.kind = OUTPUT_LOCAL;
+	plan->format = DISK_FORMAT_RAW;
+	plan->alloc = DISK_ALLOC_SPARSE;
+	return plan;
+}
+
+static void
+netmaps_free(struct netmap *maps, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(maps[i].from);
+		free(maps[i].to);
+	}
+	free(maps);
+}
+
+void
+plan_free(struct plan *plan)
+{
+	size_t i;
+
+	if (plan == NULL)
+		return;
+	for (i = 0; i < plan->nitems; i++) {
+		struct plan_item *it = &plan->items[i];
+
+		free(it->vm);
+		free(it->target);
+		free(it->proxy);
+		free(it->storage);
+		netmaps_free(it->netmaps, it->nnetmaps);
+	}
+	free(plan->items);
+	netmaps_free(plan->netmaps, plan->nnetmaps);
+	source_free(plan->source);
+	free(plan->proxy);
+	free(plan->default_network);
+	free(plan->dest.uri);
+	free(plan->dest.storage);
+	free(plan->dest.cluster);
+	free(plan->dest.ca_file);
+	free(plan->dest.password_file);
+	free(plan);
+}
+
+/*
+ * Add a source VM to the plan with the plan's defaults.  A VM is in a plan
+ * once: importing it twice in one batch would race for one target name.
+ * The returned item stays valid until the next plan_add().
+ */
+struct plan_item *
+plan_add(struct plan *plan, const char *vm, char **cause)
+{
+	struct plan_item *it;
+
+	if (plan_find(plan, vm) != NULL) {
+		cause_set(cause, "VM '%s' is already in the plan: edit its "
+		    "entry instead of adding it again", vm);
+		return NULL;
+	}
+	plan->items = xappend(plan->items, &plan->nitems, sizeof *plan->items);
+	it = &plan->items[plan->nitems - 1];
+	it->vm = xstrdup(vm);
+	it->target = xstrdup(vm);
+	it->format = plan->format;
+	it->alloc = plan->alloc;
+	return it;
+}
+
+struct plan_item *
+plan_find(struct plan *plan, const char *vm)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nitems; i++) {
+		if (strcmp(plan->items[i].vm, vm) == 0)
+			return &plan->items[i];
+	}
+	return NULL;
+}
+
+/* Map source network `from` to `to`, replacing an earlier mapping. */
+void
+plan_map(struct netmap **maps, size_t *n, const char *from, const char *to,
+    enum nic_kind kind)
+{
+	struct netmap *m = NULL;
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*maps)[i].from, from) == 0) {
+			m = &(*maps)[i];
+			free(m->to);
+			break;
+		}
+	}
+	if (m == NULL) {
+		*maps = xappend(*maps, n, sizeof **maps);
+		m = &(*maps)[*n - 1];
+		m->from = xstrdup(from);
+	}
+	m->to = xstrdup(to);
+	m->to_kind = kind;
+}
+
+static const struct netmap *
+netmap_find(const struct netmap *maps, size_t n, const char *from)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(maps[i].from, from) == 0)
+			return &maps[i];
+	}
+	return NULL;
+}
+
+/*
+ * Where a source network goes for this item: the item's own mapping wins
+ * over the plan's.  NULL means unmapped: then plan->default_network applies
+ * if set, and pre-flight refuses the item if not.
+ */
+const struct netmap *
+plan_network_for(const struct plan *plan, const struct plan_item *it,
+    const char *from)
+{
+	const struct netmap *m = NULL;
+
+	if (it != NULL)
+		m = netmap_find(it->netmaps, it->nnetmaps, from);
+	if (m == NULL)
+		m = netmap_find(plan->netmaps, plan->nnetmaps, from);
+	return m;
+}
+
+/* The seed flow's "add locked": a VM being converted is not touched. */
+int
+plan_lock(struct plan_item *it, char **cause)
+{
+	if (it->locked) {
+		cause_set(cause, "VM '%s' is locked by a running import: wait "
+		    "for it to finish or cancel it", it->vm);
+		return -1;
+	}
+	it->locked = 1;
+	return 0;
+}
+
+void
+plan_unlock(struct plan_item *it)
+{
+	it->locked = 0;
+}
+
+const char *
+output_kind_name(enum output_kind k)
+{
+	switch (k) {
+	case OUTPUT_LOCAL:
+		return "local";
+	case OUTPUT_LIBVIRT:
+		return "libvirt";
+	case OUTPUT_OVIRT_UPLOAD:
+		return "ovirt-upload";
+	case OUTPUT_OVIRT_EXPORT:
+		return "ovirt-export";
+	}
+	return "unknown";
+}

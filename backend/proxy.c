@@ -1,0 +1,83 @@
+/*
+ * proxy.c: a host that runs virt-v2v for us, reached over SSH (or this
+ * machine itself, the "local" proxy).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+struct proxy *
+proxy_new(const char *name)
+{
+	struct proxy *p;
+
+	p = xcalloc(1, sizeof *p);
+	p->name = xstrdup(name);
+	p->port = 22;
+	p->max_jobs = 2;
+	p->job_dir = xstrdup("/var/tmp/virt-import");
+	return p;
+}
+
+/* This machine, when it has virt-v2v: the demo's proxy. */
+struct proxy *
+proxy_new_local(void)
+{
+	struct proxy *p;
+
+	p = proxy_new("local");
+	p->local = 1;
+	p->host = xstrdup("localhost");
+	p->max_jobs = 1;
+	return p;
+}
+
+void
+proxy_free(struct proxy *p)
+{
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->host);
+	free(p->user);
+	free(p->key_file);
+	free(p->ssh_alias);
+	free(p->job_dir);
+	free(p);
+}
+
+int
+proxy_validate(const struct proxy *p, char **cause)
+{
+	if (name_valid("proxy name", p->name, cause) != 0)
+		return -1;
+	if (!p->local && (p->host == NULL || *p->host == '\0') &&
+	    p->ssh_alias == NULL) {
+		cause_set(cause, "proxy '%s' has no host: give a host name or an "
+		    "~/.ssh/config alias", p->name);
+		return -1;
+	}
+	if (p->host != NULL && (p->host[0] == '-' ||
+	    strpbrk(p->host, " \t\n\r'\"\\;&|$`") != NULL)) {
+		cause_set(cause, "proxy '%s': '%s' is not a host name", p->name,
+		    p->host);
+		return -1;
+	}
+	if (p->port == 0 || p->port > 65535) {
+		cause_set(cause, "proxy '%s': port %u is out of range: use 1 to "
+		    "65535 (SSH is 22)", p->name, p->port);
+		return -1;
+	}
+	if (p->max_jobs == 0) {
+		cause_set(cause, "proxy '%s': at most 0 conversions at once "
+		    "would run none: set max jobs to 1 or more", p->name);
+		return -1;
+	}
+	if (p->job_dir == NULL || p->job_dir[0] != '/') {
+		cause_set(cause, "proxy '%s': the job directory must be an "
+		    "absolute path on the proxy", p->name);
+		return -1;
+	}
+	return 0;
+}

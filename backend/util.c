@@ -1,0 +1,179 @@
+/*
+ * util.c: small checks and formatting shared by the backend.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend.h"
+
+/*
+ * A name virt-import stores or passes on (provider, proxy, job): 1 to 64
+ * characters from [A-Za-z0-9._-], starting with a letter or a digit.  Such a
+ * name is safe as a file name and as a word on a command line.
+ */
+int
+name_valid(const char *what, const char *name, char **cause)
+{
+	size_t i, len = strlen(name);
+
+	if (len == 0) {
+		cause_set(cause, "%s is empty: give a name of letters, digits, "
+		    "'.', '_' or '-'", what);
+		return -1;
+	}
+	if (len > 64) {
+		cause_set(cause, "%s '%.64s...' is longer than 64 characters: "
+		    "choose a shorter one", what, name);
+		return -1;
+	}
+	if (!isalnum((unsigned char)name[0]) || (unsigned char)name[0] > 127) {
+		cause_set(cause, "%s '%s' must start with a letter or a digit",
+		    what, name);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 128 && (isalnum(c) || c == '.' || c == '_' || c == '-'))
+			continue;
+		cause_set(cause, "%s '%s' has the character '%c' at position "
+		    "%zu: use only letters, digits, '.', '_' or '-'", what, name,
+		    isprint(c) ? c : '?', i + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* Normalise a MAC address to lower-case colon form.  0 on success. */
+int
+mac_normalize(const char *in, char out[18])
+{
+	size_t i, o = 0;
+	int digits = 0;
+	char sep = 0;
+
+	for (i = 0; in[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (isxdigit(c)) {
+			if (o >= 17 || digits == 2)
+				return -1;
+			out[o++] = (char)tolower(c);
+			digits++;
+		} else if (c == ':' || c == '-') {
+			if (digits != 2 || (sep != 0 && sep != c) || o >= 17)
+				return -1;
+			sep = (char)c;
+			out[o++] = ':';
+			digits = 0;
+		} else
+			return -1;
+	}
+	if (o != 17 || digits != 2)
+		return -1;
+	out[o] = '\0';
+	return 0;
+}
+
+int
+uuid_valid(const char *s)
+{
+	static const int dash[] = { 8, 13, 18, 23 };
+	size_t i, d = 0;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (d < 4 && (int)i == dash[d]) {
+			if (s[i] != '-')
+				return 0;
+			d++;
+		} else if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Format bytes as "512 B", "1.5 KiB" ... "2.0 TiB" into buf. */
+const char *
+size_human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+		return buf;
+	}
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+	return buf;
+}
+
+int
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+mkdir_p(const char *path, mode_t mode, char **cause)
+{
+	char *copy, *p;
+
+	copy = xstrdup(path);
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, mode) != 0 && errno != EEXIST)
+			goto fail;
+		*p = '/';
+	}
+	if (mkdir(copy, mode) != 0 && errno != EEXIST)
+		goto fail;
+	free(copy);
+	return 0;
+fail:
+	cause_set(cause, "cannot create directory %s: %s", copy,
+	    strerror(errno));
+	free(copy);
+	return -1;
+}
+
+/*
+ * The per-user directory for logs, jobs and plans: $XDG_STATE_HOME/
+ * virt-import, by default ~/.local/state/virt-import, created 0700.
+ */
+char *
+path_state_dir(char **cause)
+{
+	const char *base = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *dir;
+
+	if (base != NULL && base[0] == '/')
+		xasprintf(&dir, "%s/virt-import", base);
+	else if (home != NULL && home[0] == '/')
+		xasprintf(&dir, "%s/.local/state/virt-import", home);
+	else {
+		cause_set(cause, "neither XDG_STATE_HOME nor HOME is set to an "
+		    "absolute path: set HOME");
+		return NULL;
+	}
+	if (mkdir_p(dir, 0700, cause) != 0) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}

@@ -1,0 +1,57 @@
+# Shared helpers for the shell tests under tests/*/.  Sourced, not run.
+#
+# Protocol (see docs/testing.md): a test prints one line per case,
+#   PASS name | FAIL name: reason | SKIP name: reason
+# and anything else it prints is log, kept and shown when a case fails.
+# tests/run sets VI_TOP, VI_BUILD, VI_BIN, VI_TMP and VI_LAB before it runs us.
+
+: "${VI_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${VI_BUILD:=$VI_TOP/build}"
+: "${VI_BIN:=$VI_BUILD/virt-import}"
+: "${VI_LAB:=$VI_TOP/tests/lab/lab}"
+if [ -z "${VI_TMP:-}" ]; then
+	VI_TMP=$(mktemp -d /tmp/vi-test.XXXXXX)
+	trap 'rm -rf "$VI_TMP"' EXIT
+fi
+
+vi_failed=0
+
+pass() { printf 'PASS %s\n' "$1"; }
+fail() { printf 'FAIL %s: %s\n' "$1" "$2"; vi_failed=1; }
+skip() { printf 'SKIP %s: %s\n' "$1" "$2"; }
+
+# check NAME CMD...: PASS when CMD succeeds, FAIL with its output otherwise.
+check() {
+	_name=$1; shift
+	if _out=$("$@" 2>&1); then
+		pass "$_name"
+	else
+		printf '%s\n' "$_out"
+		fail "$_name" "command failed: $*"
+	fi
+}
+
+# need_cmd CMD...: exit 77 (the whole script skipped) when a command is missing.
+need_cmd() {
+	for _c in "$@"; do
+		if ! command -v "$_c" >/dev/null 2>&1; then
+			echo "missing command: $_c (run scripts/install-deps)"
+			exit 77
+		fi
+	done
+}
+
+# wait_for TENTHS CMD...: poll CMD every 0.1 s until it succeeds; give up
+# after TENTHS tries.  Tests wait on a condition, never on a fixed sleep.
+wait_for() {
+	_n=$1; shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# finish: the script's exit status from what it reported.
+finish() { exit "$vi_failed"; }
