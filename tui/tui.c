@@ -76,11 +76,15 @@ tui_draw(struct tui *tui)
 	getmaxyx(stdscr, rows, cols);
 	erase();
 	if (screen_too_small(rows, cols)) {
-		draw_textf(0, 0, cols, A_BOLD, "virt-import needs at least "
-		    "60x10; this terminal is %dx%d.", cols, rows);
+		/* Short lines: they must fit a very small terminal. */
+		draw_textf(0, 0, cols, A_BOLD, "Terminal too small: %dx%d.",
+		    cols, rows);
 		if (rows > 1)
-			draw_text(1, 0, cols, "Make the window larger, or "
-			    "press q to quit.", A_NORMAL);
+			draw_text(1, 0, cols, "virt-import needs 60x10.",
+			    A_NORMAL);
+		if (rows > 2)
+			draw_text(2, 0, cols, "Enlarge it, or press q.",
+			    A_NORMAL);
 	} else if (tui->show_help)
 		view_help_draw(tui, view_inventory_keys, rows, cols);
 	else

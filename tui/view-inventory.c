@@ -67,7 +67,7 @@ view_inventory_draw(struct tui *tui, int rows, int cols)
 		x += draw_text(y, x, COL_MEM, "   MEMORY ", a);
 		draw_text(y, x, cols - x, "PROBLEMS", a);
 	}
-	list_h = rows - 3;
+	list_h = rows - 4;
 	view_inventory_scroll(tui, list_h);
 	for (i = tui->top; i < inv->nvms && (int)(i - tui->top) < list_h; i++)
 		view_inventory_row(inv->vms[i], 2 + (int)(i - tui->top), cols,
@@ -75,6 +75,13 @@ view_inventory_draw(struct tui *tui, int rows, int cols)
 	if (inv->nvms == 0)
 		draw_text(2, 1, cols - 1, "This source has no VMs.",
 		    screen_attr(EL_DEFAULT));
+	else {
+		const struct vm *vm = inv->vms[tui->cursor];
+
+		draw_textf(rows - 2, 0, cols, screen_attr(EL_COLUMNS),
+		    " %zu/%zu  %s  %s", tui->cursor + 1, inv->nvms, vm->name,
+		    vm->uuid);
+	}
 	draw_text(rows - 1, 0, cols, tui->status != NULL ? tui->status : "",
 	    screen_attr(tui->status_error ? EL_ERROR : EL_STATUS));
 }
@@ -98,7 +105,7 @@ key_up(struct tui *tui)
 static int
 key_page(struct tui *tui, int dir)
 {
-	int rows = getmaxy(stdscr) - 3;
+	int rows = getmaxy(stdscr) - 4;
 	size_t step = rows > 1 ? (size_t)rows - 1 : 1;
 
 	if (dir < 0)
