@@ -164,6 +164,7 @@ void inventory_free(struct inventory *);
 struct vm *inventory_add(struct inventory *, struct vm *);
 struct vm *inventory_find(const struct inventory *, const char *);
 size_t inventory_check_macs(struct inventory *);
+void inventory_sort(struct inventory *);
 
 /* source.c: where VMs come from. */
 enum source_kind {

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend.h"
 
@@ -114,4 +115,24 @@ inventory_check_macs(struct inventory *inv)
 	}
 	free(refs);
 	return flagged;
+}
+
+static int
+vm_name_cmp(const void *a, const void *b)
+{
+	const struct vm *x = *(struct vm *const *)a, *y = *(struct vm *const *)b;
+	int c;
+
+	/* Case-insensitive first, bytes to break ties: a stable order. */
+	if ((c = strcasecmp(x->name, y->name)) != 0)
+		return c;
+	return strcmp(x->name, y->name);
+}
+
+/* Order the VMs by name, whatever order the source listed them in. */
+void
+inventory_sort(struct inventory *inv)
+{
+	if (inv->nvms > 1)
+		qsort(inv->vms, inv->nvms, sizeof *inv->vms, vm_name_cmp);
 }

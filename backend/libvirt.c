@@ -111,12 +111,16 @@ libvirt_list(const char *uri, char **cause)
 			vm->memory = (uint64_t)info.maxMem * 1024;
 			vm->vcpus = info.nrVirtCpu;
 		}
-		if (vm->power == VM_POWER_RUNNING)
-			vm_add_problem(vm, PROBLEM_RUNNING, "'%s' is running: "
-			    "shut it down before converting it", vm->name);
+		if (vm->power == VM_POWER_RUNNING ||
+		    vm->power == VM_POWER_PAUSED ||
+		    vm->power == VM_POWER_SUSPENDED)
+			vm_add_problem(vm, PROBLEM_RUNNING, "'%s' is %s: shut "
+			    "it down before converting it", vm->name,
+			    vm_power_name(vm->power));
 		virDomainFree(doms[i]);
 	}
 	free(doms);
 	virConnectClose(conn);
+	inventory_sort(inv);
 	return inv;
 }

@@ -171,12 +171,31 @@ test_proxy_validate(void)
 	free(cause);
 }
 
+static void
+test_inventory_sort(void)
+{
+	static const char *in[] = { "web02", "$(reboot)", "DB01", "db01",
+	    "d\xc3\xa9p\xc3\xb4t", "app" };
+	static const char *want[] = { "$(reboot)", "app", "DB01", "db01",
+	    "d\xc3\xa9p\xc3\xb4t", "web02" };
+	struct inventory *inv = inventory_new();
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		inventory_add(inv, vm_new(in[i]));
+	inventory_sort(inv);
+	for (i = 0; i < 6; i++)
+		CHECK_STR(inv->vms[i]->name, want[i]);
+	inventory_free(inv);
+}
+
 int
 main(void)
 {
 	RUN(test_vm_disks_and_problems);
 	RUN(test_disk_format_names);
 	RUN(test_inventory_duplicate_macs);
+	RUN(test_inventory_sort);
 	RUN(test_source_parse_kinds);
 	RUN(test_source_parse_errors);
 	RUN(test_proxy_validate);
