@@ -303,6 +303,9 @@ const char *job_state_name(enum job_state);
 int job_state_parse(const char *, enum job_state *);
 int job_overall_percent(const struct job *);
 
+/* domxml.c: libvirt domain XML, a pure parser. */
+struct vm *domxml_parse(const char *, size_t, char **);
+
 /* libvirt.c: libvirt connections that never print to the terminal. */
 void libvirt_init(const char *);
 const char *libvirt_last_error(void);
