@@ -51,6 +51,7 @@ int uuid_valid(const char *);
 const char *size_human(uint64_t, char *, size_t);
 int str_eq(const char *, const char *);
 char *path_state_dir(char **);
+char *path_config_dir(char **);
 
 /* embedded.c: files compiled into the binary (scripts/embed). */
 const char *embedded_find(const char *, size_t *);
@@ -112,6 +113,8 @@ enum problem_code {
 	PROBLEM_UNSUPPORTED_DISK,
 	PROBLEM_SNAPSHOTS,	/* only the current state is converted */
 	PROBLEM_NO_DISKS,
+	PROBLEM_UNREADABLE,	/* its configuration could not be read */
+	PROBLEM_DUPLICATE_NAME,	/* another VM of the source has its name */
 };
 
 struct problem {
@@ -128,6 +131,7 @@ struct vm {
 	enum vm_firmware firmware;
 	char		*arch;		/* x86_64, i686, ...; NULL unknown */
 	char		*os;		/* the source's OS hint; NULL unknown */
+	char		*origin;	/* its file within a dir: source */
 	unsigned	 snapshots;
 	int		 detailed;	/* configuration read, not just listed */
 
@@ -152,6 +156,7 @@ const char *vm_firmware_name(enum vm_firmware);
 const char *disk_format_name(enum disk_format);
 enum disk_format disk_format_parse(const char *);
 const char *problem_code_name(enum problem_code);
+const char *vm_power_token(enum vm_power);
 
 /* inventory.c: the VMs one source holds. */
 struct inventory {
@@ -165,6 +170,7 @@ struct vm *inventory_add(struct inventory *, struct vm *);
 struct vm *inventory_find(const struct inventory *, const char *);
 size_t inventory_check_macs(struct inventory *);
 void inventory_sort(struct inventory *);
+size_t inventory_check_names(struct inventory *);
 
 /* source.c: where VMs come from. */
 enum source_kind {
@@ -182,12 +188,31 @@ struct source {
 	char		*name;		/* provider name; NULL if unsaved */
 	char		*location;	/* URI or path */
 	char		*password_file;	/* credentials reference, never a secret */
+	unsigned	 connections;	/* for details; 0: one */
+	int		 verify;	/* check OVA manifests while reading */
 };
 
 struct source *source_parse(const char *, char **);
 void source_free(struct source *);
 const char *source_kind_name(enum source_kind);
 int source_is_vmware(const struct source *);
+int source_resolve(struct source *, char **);
+struct inventory *source_read(struct source *, int, char **);
+struct vm *source_inspect(struct source *, const char *, char **);
+
+/* provider.c: saved sources. */
+struct provider {
+	char		*name;
+	char		*spec;		/* as source_parse() takes it */
+	char		*password_file;	/* a path, never the password */
+	unsigned	 connections;
+};
+struct provider *provider_parse(const char *, size_t *, char **);
+struct provider *provider_load(size_t *, char **);
+void provider_list_free(struct provider *, size_t);
+int provider_add(const struct provider *, int, char **);
+int provider_remove(const char *, char **);
+struct source *provider_source(const char *, char **);
 
 /* proxy.c: a host that runs virt-v2v, reached over SSH. */
 struct proxy {
@@ -306,10 +331,78 @@ int job_overall_percent(const struct job *);
 /* domxml.c: libvirt domain XML, a pure parser. */
 struct vm *domxml_parse(const char *, size_t, char **);
 
+/* sha.c: SHA-1 and SHA-256 (FIPS 180-4), for OVA manifests. */
+enum sha_algo { SHA_1, SHA_256 };
+struct sha_ctx {
+	enum sha_algo	 algo;
+	uint32_t	 h[8];
+	uint64_t	 len;		/* bytes hashed */
+	unsigned char	 buf[64];
+	size_t		 nbuf;
+};
+void sha_init(struct sha_ctx *, enum sha_algo);
+void sha_update(struct sha_ctx *, const void *, size_t);
+void sha_final(struct sha_ctx *, char *);	/* lower-case hex + NUL */
+size_t sha_hex_len(enum sha_algo);
+
+/* tar.c: ustar/GNU/pax headers, read without extracting. */
+struct tar_entry {
+	char		*name;
+	uint64_t	 offset;	/* of the member's data in the archive */
+	uint64_t	 size;
+	char		 type;		/* '0' file, '5' directory, ... */
+};
+int tar_header_parse(const unsigned char *, struct tar_entry *, char **);
+struct tar_entry *tar_index(int, size_t *, char **);
+void tar_entries_free(struct tar_entry *, size_t);
+
+/* ovf.c: OVF descriptors (VMware/VirtualBox exports, oVirt). */
+struct vm *ovf_parse(const char *, size_t, char **);
+
+/* manifest.c: OVA manifests (.mf): "SHA256(file)= hex" lines. */
+struct manifest_entry {
+	enum sha_algo	 algo;
+	char		*file;
+	char		*digest;	/* lower-case hex */
+};
+struct manifest_entry *manifest_parse(const char *, size_t, size_t *,
+    char **);
+void manifest_free(struct manifest_entry *, size_t);
+
+/* vmx.c: VMware .vmx files. */
+struct vm *vmx_parse(const char *, size_t, char **);
+char *vmx_target(const char *, unsigned, unsigned);
+
+/* diskimg.c: format and sizes of a disk image file, from its header. */
+int diskimg_probe_header(const unsigned char *, size_t, uint64_t,
+    enum disk_format *, uint64_t *);
+int diskimg_probe(const char *, struct disk *, char **);
+
+/* readers.c: sources on a path, each read into an inventory. */
+struct inventory *ova_read(const char *, int, char **);
+struct inventory *vmx_read(const char *, char **);
+struct inventory *xmlfile_read(const char *, char **);
+struct inventory *export_read(const char *, char **);
+struct inventory *dir_read(const char *, char **);
+
+/* vmjson.c: the stable JSON form of VMs and inventories (docs/json.md). */
+#define VMJSON_VERSION 1
+struct json_object;
+struct json_object *vmjson_vm(const struct vm *);
+struct json_object *vmjson_source(const struct source *);
+struct json_object *vmjson_inventory(const struct source *,
+    const struct inventory *);
+
 /* libvirt.c: libvirt connections that never print to the terminal. */
 void libvirt_init(const char *);
 const char *libvirt_last_error(void);
-struct inventory *libvirt_list(const char *, char **);
+struct inventory *libvirt_list(const char *, const char *, char **);
+int libvirt_details(const char *, const char *, struct inventory *,
+    unsigned, char **);
+struct inventory *libvirt_read(const char *, const char *, int, unsigned,
+    char **);
+struct vm *libvirt_inspect(const char *, const char *, const char *,
+    char **);
 
 /* demo.c */
 char *demo_uri(char **);

@@ -285,6 +285,13 @@ domxml_nic(struct vm *vm, const xmlNode *n)
 	if (type != NULL && strcmp(type, "network") == 0) {
 		nic->kind = NIC_NETWORK;
 		nic->network = xml_attr(src, "network");
+	} else if (type != NULL && strcmp(type, "vds") == 0) {
+		/*
+		 * A vSphere distributed switch port: libvirt gives the port
+		 * group's id, not its name, and virt-v2v maps it by that id.
+		 */
+		nic->kind = NIC_NETWORK;
+		nic->network = xml_attr(src, "portgroupid");
 	} else if (type != NULL && strcmp(type, "direct") == 0) {
 		nic->kind = NIC_BRIDGE;
 		nic->network = xml_attr(src, "dev");

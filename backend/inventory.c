@@ -136,3 +136,36 @@ inventory_sort(struct inventory *inv)
 	if (inv->nvms > 1)
 		qsort(inv->vms, inv->nvms, sizeof *inv->vms, vm_name_cmp);
 }
+
+/*
+ * Flag VMs that share a name with another VM of the same source (a folder
+ * can hold web01 as an OVA and as a .vmx): imported as they are, both would
+ * claim one name at the destination.  Returns the number of VMs flagged.
+ */
+size_t
+inventory_check_names(struct inventory *inv)
+{
+	size_t i, j, flagged = 0;
+	struct vm *vm, *other;
+
+	inventory_sort(inv);
+	for (i = 0; i < inv->nvms; i = j) {
+		for (j = i + 1; j < inv->nvms &&
+		    strcmp(inv->vms[i]->name, inv->vms[j]->name) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (size_t k = i; k < j; k++) {
+			vm = inv->vms[k];
+			other = inv->vms[k == i ? i + 1 : i];
+			if (vm_has_problem(vm, PROBLEM_DUPLICATE_NAME))
+				continue;
+			vm_add_problem(vm, PROBLEM_DUPLICATE_NAME, "'%s' is also "
+			    "the name of the VM in %s: give one of them a new "
+			    "name in the plan", vm->name, other->origin != NULL ?
+			    other->origin : "another file");
+			flagged++;
+		}
+	}
+	return flagged;
+}

@@ -149,3 +149,131 @@ source_is_vmware(const struct source *src)
 		return 0;
 	}
 }
+
+/*
+ * Turn a provider name into the source it stands for.  "demo" is built in:
+ * the test driver over the embedded demo inventory.
+ */
+int
+source_resolve(struct source *src, char **cause)
+{
+	struct source *saved;
+	char *uri;
+
+	if (src->kind != SOURCE_PROVIDER)
+		return 0;
+	if (strcmp(src->location, "demo") == 0) {
+		if ((uri = demo_uri(cause)) == NULL)
+			return -1;
+		src->kind = SOURCE_LIBVIRT;
+		free(src->location);
+		src->location = uri;
+		free(src->name);
+		src->name = xstrdup("demo");
+		return 0;
+	}
+	if ((saved = provider_source(src->location, cause)) == NULL)
+		return -1;
+	src->kind = saved->kind;
+	free(src->location);
+	src->location = saved->location;
+	saved->location = NULL;
+	if (src->password_file == NULL) {
+		src->password_file = saved->password_file;
+		saved->password_file = NULL;
+	}
+	if (src->connections == 0)
+		src->connections = saved->connections;
+	source_free(saved);
+	return 0;
+}
+
+/*
+ * Read a source's inventory.  With details, every VM's configuration is
+ * read too (for libvirt on src->connections connections at once); file
+ * sources are always read whole.
+ */
+struct inventory *
+source_read(struct source *src, int details, char **cause)
+{
+	struct inventory *inv = NULL;
+
+	if (source_resolve(src, cause) != 0)
+		return NULL;
+	switch (src->kind) {
+	case SOURCE_LIBVIRT:
+		return libvirt_read(src->location, src->password_file, details,
+		    src->connections, cause);
+	case SOURCE_OVA:
+		inv = ova_read(src->location, src->verify, cause);
+		break;
+	case SOURCE_VMX:
+		inv = vmx_read(src->location, cause);
+		break;
+	case SOURCE_XML:
+		inv = xmlfile_read(src->location, cause);
+		break;
+	case SOURCE_DIR:
+		inv = dir_read(src->location, cause);
+		break;
+	case SOURCE_EXPORT:
+		inv = export_read(src->location, cause);
+		break;
+	case SOURCE_PROVIDER:
+		break;
+	}
+	if (inv != NULL) {
+		inventory_check_macs(inv);
+		inventory_check_names(inv);
+	}
+	return inv;
+}
+
+/* One VM of a source, with its configuration. */
+struct vm *
+source_inspect(struct source *src, const char *name, char **cause)
+{
+	struct inventory *inv;
+	struct vm *vm;
+	size_t i;
+
+	if (source_resolve(src, cause) != 0)
+		return NULL;
+	if (src->kind == SOURCE_LIBVIRT)
+		return libvirt_inspect(src->location, src->password_file, name,
+		    cause);
+	if ((inv = source_read(src, 1, cause)) == NULL)
+		return NULL;
+	/* By its file first (unique in a folder), then by name. */
+	for (i = 0; i < inv->nvms; i++) {
+		if (str_eq(inv->vms[i]->origin, name))
+			break;
+	}
+	if (i == inv->nvms) {
+		size_t found = 0, j;
+
+		for (j = 0; j < inv->nvms; j++) {
+			if (strcmp(inv->vms[j]->name, name) == 0) {
+				if (found++ == 0)
+					i = j;
+			}
+		}
+		if (found > 1) {
+			cause_set(cause, "%zu VMs of %s are named '%s': name one "
+			    "by its file instead (the origin 'virt-import list "
+			    "--json' shows)", found, src->location, name);
+			inventory_free(inv);
+			return NULL;
+		}
+	}
+	if (i == inv->nvms) {
+		cause_set(cause, "%s has no VM named '%s': run 'virt-import "
+		    "list' to see the names", src->location, name);
+		inventory_free(inv);
+		return NULL;
+	}
+	vm = inv->vms[i];
+	inv->vms[i] = inv->vms[--inv->nvms];
+	inventory_free(inv);
+	return vm;
+}

@@ -177,3 +177,26 @@ path_state_dir(char **cause)
 	}
 	return dir;
 }
+
+/* $XDG_CONFIG_HOME/virt-import, by default ~/.config/virt-import (0700). */
+char *
+path_config_dir(char **cause)
+{
+	const char *base = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *dir;
+
+	if (base != NULL && base[0] == '/')
+		xasprintf(&dir, "%s/virt-import", base);
+	else if (home != NULL && home[0] == '/')
+		xasprintf(&dir, "%s/.config/virt-import", home);
+	else {
+		cause_set(cause, "neither XDG_CONFIG_HOME nor HOME is set to an "
+		    "absolute path: set HOME");
+		return NULL;
+	}
+	if (mkdir_p(dir, 0700, cause) != 0) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}

@@ -42,6 +42,7 @@ vm_free(struct vm *vm)
 	free(vm->name);
 	free(vm->arch);
 	free(vm->os);
+	free(vm->origin);
 	free(vm);
 }
 
@@ -104,6 +105,25 @@ vm_power_name(enum vm_power p)
 	switch (p) {
 	case VM_POWER_OFF:
 		return "shut off";
+	case VM_POWER_RUNNING:
+		return "running";
+	case VM_POWER_PAUSED:
+		return "paused";
+	case VM_POWER_SUSPENDED:
+		return "suspended";
+	case VM_POWER_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+/* A one-word form for JSON and scripts. */
+const char *
+vm_power_token(enum vm_power p)
+{
+	switch (p) {
+	case VM_POWER_OFF:
+		return "shutoff";
 	case VM_POWER_RUNNING:
 		return "running";
 	case VM_POWER_PAUSED:
@@ -179,6 +199,10 @@ problem_code_name(enum problem_code c)
 		return "snapshots";
 	case PROBLEM_NO_DISKS:
 		return "no-disks";
+	case PROBLEM_UNREADABLE:
+		return "unreadable";
+	case PROBLEM_DUPLICATE_NAME:
+		return "duplicate-name";
 	}
 	return "unknown";
 }

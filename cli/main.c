@@ -1,118 +1,147 @@
 /*
  * main.c: the virt-import command.  With no command it opens the console;
- * commands give the same backend to scripts.
+ * the other commands give the same backend to scripts.
  */
-#include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "backend.h"
-#include "tui.h"
+#include <json-c/json.h>
+
+#include "cli.h"
+
+static int cmd_version(int, char **);
+static int cmd_help(int, char **);
+
+const struct cli_command cli_commands[] = {
+	{ "console", "[--demo | SOURCE]", "open the full-screen console "
+	    "(the default)", cmd_console },
+	{ "list", "SOURCE [--details] [--json] [--password-file FILE] "
+	    "[--connections N] [--verify]", "list the VMs of a source",
+	    cmd_list },
+	{ "inspect", "SOURCE VM [--json] [--password-file FILE]",
+	    "show one VM's configuration, without copying anything",
+	    cmd_inspect },
+	{ "provider", "add NAME SOURCE [--password-file FILE] [--connections N]"
+	    " [--replace] | list [--json] | remove NAME",
+	    "save, list and remove sources by name", cmd_provider },
+	{ "version", "", "print the version", cmd_version },
+	{ "help", "", "print this help", cmd_help },
+	{ NULL, NULL, NULL, NULL }
+};
+
+/* Print "virt-import: MESSAGE" on stderr; returns 1, the failure status. */
+int
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("virt-import: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/*
+ * Print text from a source (a VM name, a path) so it cannot drive the
+ * terminal: control characters and invalid UTF-8 become '?'.  With width
+ * > 0 the text is cut or padded to that many characters.
+ */
+void
+cli_print_safe(FILE *f, const char *s, int width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int cols = 0;
+	size_t n, i;
+
+	while (*p != '\0' && (width <= 0 || cols < width)) {
+		if (*p < 0x80) {
+			fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+			p++;
+		} else {
+			n = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 :
+			    (*p & 0xf8) == 0xf0 ? 4 : 0;
+			for (i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
+				;
+			/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
+			if (n == 0 || i != n || (n == 2 && p[0] == 0xc2 &&
+			    p[1] < 0xa0) || (n == 2 && p[0] < 0xc2)) {
+				fputc('?', f);
+				p++;
+			} else {
+				fwrite(p, 1, n, f);
+				p += n;
+			}
+		}
+		cols++;
+	}
+	for (; cols < width; cols++)
+		fputc(' ', f);
+}
+
+int
+cli_print_json(struct json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return fflush(stdout) == 0 ? 0 : cli_error("cannot write the output");
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	printf("virt-import %s\n", VI_VERSION);
+	return 0;
+}
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: virt-import [console] [--demo | SOURCE]\n"
-	    "       virt-import version | help\n"
-	    "\n"
+	const struct cli_command *c;
+
+	fputs("Usage: virt-import [COMMAND] [ARGS]\n\n"
 	    "Import virtual machines from VMware, Xen, KVM, OVA files and VM\n"
-	    "folders into KVM and oVirt, through virt-v2v on proxy hosts.\n"
-	    "\n"
-	    "  console [SOURCE]  open the full-screen console (the default)\n"
-	    "  --demo            open the console on the built-in demo source\n"
-	    "  version           print the version\n"
-	    "  help              print this help\n"
-	    "\n"
-	    "SOURCE is a libvirt URI (vpx://, esx://, xen+ssh://, qemu+ssh://,\n"
-	    "qemu:///system, test:///PATH) or ova:PATH, vmx:PATH, xml:PATH,\n"
-	    "dir:PATH, export:PATH.  See virt-import(1).\n", f);
+	    "folders into KVM and oVirt, through virt-v2v on proxy hosts.\n\n"
+	    "Commands:\n", f);
+	for (c = cli_commands; c->name != NULL; c++)
+		fprintf(f, "  %s %s\n      %s\n", c->name, c->args, c->help);
+	fputs("\nSOURCE is a libvirt URI (vpx://, esx://, xen+ssh://, "
+	    "qemu+ssh://,\nqemu:///system, test:///PATH), ova:PATH, vmx:PATH, "
+	    "xml:PATH, dir:PATH,\nexport:PATH, a saved provider's name, or "
+	    "demo.  See virt-import(1).\n", f);
 }
 
 static int
-cmd_console(const char *spec)
+cmd_help(int argc, char **argv)
 {
-	struct inventory *inv;
-	struct source *src;
-	char *cause = NULL, *uri = NULL, *dir, *log = NULL, *label;
-	int rc;
-
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "virt-import: the console needs a terminal: "
-		    "run it in an SSH session, a terminal or tmux\n");
-		return 1;
-	}
-	if ((dir = path_state_dir(&cause)) != NULL) {
-		xasprintf(&log, "%s/libvirt.log", dir);
-		free(dir);
-	} else {
-		/* No log file: libvirt's messages are dropped, not shown. */
-		free(cause);
-		cause = NULL;
-	}
-	libvirt_init(log);
-	free(log);
-
-	if (spec == NULL) {
-		if ((uri = demo_uri(&cause)) == NULL)
-			goto fail;
-		label = xstrdup("demo (libvirt test driver)");
-	} else {
-		if ((src = source_parse(spec, &cause)) == NULL)
-			goto fail;
-		if (src->kind != SOURCE_LIBVIRT) {
-			cause_set(&cause, "the console opens libvirt sources "
-			    "for now; read %s sources with a later release",
-			    source_kind_name(src->kind));
-			source_free(src);
-			goto fail;
-		}
-		uri = xstrdup(src->location);
-		label = xstrdup(src->location);
-		source_free(src);
-	}
-	if ((inv = libvirt_list(uri, &cause)) == NULL) {
-		free(label);
-		goto fail;
-	}
-	inventory_check_macs(inv);
-	rc = tui_run(label, inv, &cause);
-	inventory_free(inv);
-	free(label);
-	free(uri);
-	if (rc != 0)
-		goto fail;
+	usage(stdout);
 	return 0;
-fail:
-	fprintf(stderr, "virt-import: %s\n", cause);
-	free(cause);
-	free(uri);
-	return 1;
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : "console";
+	const struct cli_command *c;
+	const char *cmd;
 
-	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-		printf("virt-import %s\n", VI_VERSION);
-		return 0;
+	if (argc < 2)
+		return cmd_console(argc, argv);
+	cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0)
+		return cmd_version(argc, argv);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+		return cmd_help(argc, argv);
+	if (strcmp(cmd, "--demo") == 0)
+		return cmd_console(argc, argv);
+	for (c = cli_commands; c->name != NULL; c++) {
+		if (strcmp(c->name, cmd) == 0)
+			return c->fn(argc - 1, argv + 1);
 	}
-	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
-	    strcmp(cmd, "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(cmd, "--demo") == 0 && argc == 2)
-		return cmd_console(NULL);
-	if (strcmp(cmd, "console") == 0) {
-		if (argc == 2 || (argc == 3 && strcmp(argv[2], "--demo") == 0))
-			return cmd_console(NULL);
-		if (argc == 3 && argv[2][0] != '-')
-			return cmd_console(argv[2]);
-	}
-	fprintf(stderr, "virt-import: unknown command or arguments: '%s'; "
-	    "run 'virt-import help' for the commands\n", cmd);
+	fprintf(stderr, "virt-import: unknown command '");
+	cli_print_safe(stderr, cmd, 0);
+	fprintf(stderr, "': run 'virt-import help' for the commands\n");
 	return 2;
 }

@@ -232,6 +232,43 @@ test_every_recorded_domain_parses(void)
 	CHECK(cause == NULL);
 }
 
+/* Recorded from libvirt's ESX driver talking to the lab's vCenter. */
+static void
+test_vcenter_guests(void)
+{
+	struct vm *vm;
+	size_t i;
+
+	vm = parse("vpx-DC0_C0_RP0_VM2.xml", NULL);
+	CHECK(vm != NULL);
+	if (vm != NULL) {
+		CHECK(vm->ndisks == 2);
+		CHECK_STR(vm->disks[0].datastore, "LocalDS_0");
+		CHECK(vm->disks[0].format == DISK_FORMAT_VMDK);
+		/* libvirt 9.0 names the SCSI and the SATA disk both sda. */
+		CHECK_STR(vm->disks[1].bus, "sata");
+		CHECK(vm->nnics == 1);
+		CHECK(vm->nics[0].kind == NIC_NETWORK);
+		CHECK_STR(vm->nics[0].network, "dvportgroup-13");
+		CHECK_STR(vm->nics[0].mac, "00:0c:29:33:34:38");
+	}
+	vm_free(vm);
+
+	vm = parse("vpx-DC0_C0_RP0_VM1.xml", NULL);
+	CHECK(vm != NULL && vm->firmware == VM_FIRMWARE_UEFI && vm->vcpus == 4);
+	vm_free(vm);
+
+	vm = parse("vpx-web_01__O_Brien____reboot_______n____100_.xml", NULL);
+	CHECK(vm != NULL);
+	if (vm != NULL) {
+		CHECK(strncmp(vm->name, "web/01 \"O'Brien\" $(reboot) & ", 27) == 0);
+		for (i = 0; vm->name[i] != '\0'; i++)
+			CHECK(vm->name[i] != '\n');
+		CHECK(vm->ndisks == 2);
+	}
+	vm_free(vm);
+}
+
 int
 main(void)
 {
@@ -244,5 +281,6 @@ main(void)
 	RUN(test_broken_documents);
 	RUN(test_no_external_entities);
 	RUN(test_every_recorded_domain_parses);
+	RUN(test_vcenter_guests);
 	return unit_done();
 }

@@ -74,6 +74,29 @@ test_inventory_duplicate_macs(void)
 }
 
 static void
+test_inventory_duplicate_names(void)
+{
+	struct inventory *inv = inventory_new();
+	struct vm *a, *b, *c;
+
+	a = inventory_add(inv, vm_new("web01"));
+	a->origin = xstrdup("web01.ova");
+	b = inventory_add(inv, vm_new("web01"));
+	b->origin = xstrdup("vmware/web01.vmx");
+	c = inventory_add(inv, vm_new("web02"));
+	CHECK(inventory_check_names(inv) == 2);
+	CHECK(vm_has_problem(a, PROBLEM_DUPLICATE_NAME));
+	CHECK(vm_has_problem(b, PROBLEM_DUPLICATE_NAME));
+	CHECK(!vm_has_problem(c, PROBLEM_DUPLICATE_NAME));
+	/* Each names the other's file, so the user knows which to rename. */
+	CHECK(strstr(a->problems[0].text, "vmware/web01.vmx") != NULL ||
+	    strstr(a->problems[0].text, "web01.ova") != NULL);
+	CHECK(strcmp(a->problems[0].text, b->problems[0].text) != 0);
+	CHECK(inventory_check_names(inv) == 0);	/* flagged once */
+	inventory_free(inv);
+}
+
+static void
 test_source_parse_kinds(void)
 {
 	static const struct {
@@ -196,6 +219,7 @@ main(void)
 	RUN(test_disk_format_names);
 	RUN(test_inventory_duplicate_macs);
 	RUN(test_inventory_sort);
+	RUN(test_inventory_duplicate_names);
 	RUN(test_source_parse_kinds);
 	RUN(test_source_parse_errors);
 	RUN(test_proxy_validate);
