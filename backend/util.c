@@ -153,22 +153,22 @@ fail:
 }
 
 /*
- * The per-user directory for logs, jobs and plans: $XDG_STATE_HOME/
- * virt-import, by default ~/.local/state/virt-import, created 0700.
+ * $ENV/virt-import, or $HOME/FALLBACK/virt-import when ENV is not an
+ * absolute path (the XDG base directory rules), created 0700.
  */
-char *
-path_state_dir(char **cause)
+static char *
+path_xdg_dir(const char *env, const char *fallback, char **cause)
 {
-	const char *base = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	const char *base = getenv(env), *home = getenv("HOME");
 	char *dir;
 
 	if (base != NULL && base[0] == '/')
 		xasprintf(&dir, "%s/virt-import", base);
 	else if (home != NULL && home[0] == '/')
-		xasprintf(&dir, "%s/.local/state/virt-import", home);
+		xasprintf(&dir, "%s/%s/virt-import", home, fallback);
 	else {
-		cause_set(cause, "neither XDG_STATE_HOME nor HOME is set to an "
-		    "absolute path: set HOME");
+		cause_set(cause, "neither %s nor HOME is set to an absolute "
+		    "path: set HOME", env);
 		return NULL;
 	}
 	if (mkdir_p(dir, 0700, cause) != 0) {
@@ -178,25 +178,16 @@ path_state_dir(char **cause)
 	return dir;
 }
 
-/* $XDG_CONFIG_HOME/virt-import, by default ~/.config/virt-import (0700). */
+/* Logs, jobs and plans: $XDG_STATE_HOME/virt-import (~/.local/state). */
+char *
+path_state_dir(char **cause)
+{
+	return path_xdg_dir("XDG_STATE_HOME", ".local/state", cause);
+}
+
+/* Providers, proxies, themes: $XDG_CONFIG_HOME/virt-import (~/.config). */
 char *
 path_config_dir(char **cause)
 {
-	const char *base = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *dir;
-
-	if (base != NULL && base[0] == '/')
-		xasprintf(&dir, "%s/virt-import", base);
-	else if (home != NULL && home[0] == '/')
-		xasprintf(&dir, "%s/.config/virt-import", home);
-	else {
-		cause_set(cause, "neither XDG_CONFIG_HOME nor HOME is set to an "
-		    "absolute path: set HOME");
-		return NULL;
-	}
-	if (mkdir_p(dir, 0700, cause) != 0) {
-		free(dir);
-		return NULL;
-	}
-	return dir;
+	return path_xdg_dir("XDG_CONFIG_HOME", ".config", cause);
 }

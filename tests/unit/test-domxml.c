@@ -10,28 +10,7 @@
 static char *
 fixture(const char *name, size_t *len)
 {
-	const char *top = getenv("VI_TOP");
-	char *path, *buf = NULL;
-	FILE *f;
-	long n;
-
-	xasprintf(&path, "%s/tests/unit/data/domxml/%s", top != NULL ? top :
-	    ".", name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		unit_fail(__FILE__, __LINE__, path);
-		free(path);
-		*len = 0;
-		return xstrdup("");
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	buf[*len] = '\0';
-	fclose(f);
-	free(path);
-	return buf;
+	return unit_fixture("domxml", name, len);
 }
 
 static struct vm *

@@ -36,3 +36,35 @@ unit_done(void)
 {
 	return failures == 0 ? 0 : 1;
 }
+
+/*
+ * The bytes of tests/unit/data/DIR/NAME (under $VI_TOP, which the runner
+ * sets), NUL-terminated; a missing file fails the case and reads as empty.
+ */
+char *
+unit_fixture(const char *dir, const char *name, size_t *len)
+{
+	const char *top = getenv("VI_TOP");
+	char *path, *buf;
+	FILE *f;
+	long n;
+
+	xasprintf(&path, "%s/tests/unit/data/%s/%s", top != NULL ? top : ".",
+	    dir, name);
+	if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) != 0 ||
+	    (n = ftell(f)) < 0) {
+		unit_fail(__FILE__, __LINE__, path);
+		if (f != NULL)
+			fclose(f);
+		free(path);
+		*len = 0;
+		return xstrdup("");
+	}
+	rewind(f);
+	buf = xmalloc((size_t)n + 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	buf[*len] = '\0';
+	fclose(f);
+	free(path);
+	return buf;
+}

@@ -15,6 +15,7 @@ extern int unit_case_failed;
 void unit_fail(const char *, int, const char *);
 void unit_run(const char *, void (*)(void));
 int unit_done(void);
+char *unit_fixture(const char *, const char *, size_t *);
 
 #define CHECK(cond) do {						\
 	if (!(cond))							\
