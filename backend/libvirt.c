@@ -65,12 +65,38 @@ libvirt_last_error(void)
 	return msg != NULL ? msg : "unknown libvirt error";
 }
 
-/* What the auth callback needs; the password is read once and wiped. */
+/*
+ * Credentials for one operation (a listing, its details on several
+ * connections): asked or read once, shared by every connection under a
+ * lock, so --connections 8 never prompts eight times, and wiped at the end.
+ */
 struct libvirt_auth {
+	pthread_mutex_t	 lock;
 	const char	*password_file;
 	char		*password;
-	char		*error;
+	char		*user;
+	char		*error;		/* why the last callback gave up */
 };
+
+static void
+libvirt_auth_init(struct libvirt_auth *auth, const char *password_file)
+{
+	memset(auth, 0, sizeof *auth);
+	pthread_mutex_init(&auth->lock, NULL);
+	auth->password_file = password_file;
+}
+
+static void
+libvirt_auth_wipe(struct libvirt_auth *auth)
+{
+	if (auth->password != NULL) {
+		explicit_bzero(auth->password, strlen(auth->password));
+		free(auth->password);
+	}
+	free(auth->user);
+	free(auth->error);
+	pthread_mutex_destroy(&auth->lock);
+}
 
 static char *
 read_password_file(const char *path, char **cause)
@@ -109,9 +135,10 @@ static char *
 prompt_tty(const char *prompt, int echo)
 {
 	struct termios old, raw;
-	char buf[1024];
+	char buf[1024], *answer;
 	FILE *tty;
 	size_t n;
+	int answered;
 
 	if ((tty = fopen("/dev/tty", "r+e")) == NULL)
 		return NULL;
@@ -123,16 +150,66 @@ prompt_tty(const char *prompt, int echo)
 		tcsetattr(fileno(tty), TCSAFLUSH, &raw);
 	} else
 		echo = 1;
-	if (fgets(buf, sizeof buf, tty) == NULL)
-		buf[0] = '\0';
+	answered = fgets(buf, sizeof buf, tty) != NULL;
 	if (!echo) {
 		tcsetattr(fileno(tty), TCSAFLUSH, &old);
 		fputc('\n', tty);
 	}
 	fclose(tty);
+	if (!answered)
+		return NULL;	/* end of input: no answer, not an empty one */
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
-	return xstrdup(buf);
+	answer = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return answer;
+}
+
+static int
+libvirt_auth_answer(struct libvirt_auth *auth, virConnectCredentialPtr cred)
+{
+	switch (cred->type) {
+	case VIR_CRED_PASSPHRASE:
+	case VIR_CRED_NOECHOPROMPT:
+		if (auth->password == NULL && auth->password_file != NULL)
+			auth->password = read_password_file(auth->password_file,
+			    &auth->error);
+		else if (auth->password == NULL)
+			auth->password = prompt_tty(cred->prompt != NULL ?
+			    cred->prompt : "Password: ", 0);
+		if (auth->password == NULL) {
+			if (auth->password_file == NULL)
+				cause_set(&auth->error, "a password is needed and "
+				    "there is no terminal to ask on: give "
+				    "--password-file FILE");
+			return -1;
+		}
+		cred->result = xstrdup(auth->password);
+		break;
+	case VIR_CRED_AUTHNAME:
+	case VIR_CRED_USERNAME:
+	case VIR_CRED_ECHOPROMPT:
+		if (cred->defresult != NULL)
+			cred->result = xstrdup(cred->defresult);
+		else {
+			if (auth->user == NULL)
+				auth->user = prompt_tty(cred->prompt != NULL ?
+				    cred->prompt : "User: ", 1);
+			if (auth->user == NULL) {
+				cause_set(&auth->error, "a user name is needed: "
+				    "put it in the URI (vpx://USER@host/...)");
+				return -1;
+			}
+			cred->result = xstrdup(auth->user);
+		}
+		break;
+	default:
+		cause_set(&auth->error, "libvirt asked for a kind of credential "
+		    "virt-import does not know (%d)", cred->type);
+		return -1;
+	}
+	cred->resultlen = (unsigned int)strlen(cred->result);
+	return 0;
 }
 
 static int
@@ -140,75 +217,38 @@ libvirt_auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *data)
 {
 	struct libvirt_auth *auth = data;
 	unsigned int i;
-	char *answer;
+	int rc = 0;
 
-	for (i = 0; i < ncred; i++) {
-		switch (cred[i].type) {
-		case VIR_CRED_PASSPHRASE:
-		case VIR_CRED_NOECHOPROMPT:
-			if (auth->password == NULL && auth->password_file != NULL)
-				auth->password = read_password_file(
-				    auth->password_file, &auth->error);
-			if (auth->password == NULL && auth->password_file == NULL)
-				auth->password = prompt_tty(cred[i].prompt != NULL ?
-				    cred[i].prompt : "Password: ", 0);
-			if (auth->password == NULL) {
-				if (auth->error == NULL)
-					auth->error = xstrdup("a password is needed "
-					    "and there is no terminal to ask on: "
-					    "give --password-file FILE");
-				return -1;
-			}
-			answer = xstrdup(auth->password);
-			break;
-		case VIR_CRED_AUTHNAME:
-		case VIR_CRED_USERNAME:
-		case VIR_CRED_ECHOPROMPT:
-			if (cred[i].defresult != NULL)
-				answer = xstrdup(cred[i].defresult);
-			else if ((answer = prompt_tty(cred[i].prompt != NULL ?
-			    cred[i].prompt : "User: ", 1)) == NULL) {
-				auth->error = xstrdup("a user name is needed: "
-				    "put it in the URI (vpx://USER@host/...)");
-				return -1;
-			}
-			break;
-		default:
-			return -1;
-		}
-		cred[i].result = answer;
-		cred[i].resultlen = (unsigned int)strlen(answer);
-	}
-	return 0;
+	pthread_mutex_lock(&auth->lock);
+	for (i = 0; i < ncred && rc == 0; i++)
+		rc = libvirt_auth_answer(auth, &cred[i]);
+	pthread_mutex_unlock(&auth->lock);
+	return rc;
 }
 
-/* Open uri read-only with credentials from password_file or the tty. */
+/* Open uri read-only with the operation's credentials. */
 static virConnectPtr
-libvirt_open(const char *uri, const char *password_file, char **cause)
+libvirt_open(const char *uri, struct libvirt_auth *state, char **cause)
 {
 	static int types[] = {
 		VIR_CRED_AUTHNAME, VIR_CRED_USERNAME, VIR_CRED_PASSPHRASE,
 		VIR_CRED_NOECHOPROMPT, VIR_CRED_ECHOPROMPT,
 	};
-	struct libvirt_auth state = { password_file, NULL, NULL };
 	virConnectAuth auth = { types, sizeof types / sizeof *types,
-	    libvirt_auth_cb, &state };
+	    libvirt_auth_cb, state };
 	virConnectPtr conn;
 
 	conn = virConnectOpenAuth(uri, &auth, VIR_CONNECT_RO);
 	if (conn == NULL) {
-		if (state.error != NULL)
+		pthread_mutex_lock(&state->lock);
+		if (state->error != NULL)
 			cause_set(cause, "cannot connect to %s: %s", uri,
-			    state.error);
+			    state->error);
 		else
 			cause_set(cause, "cannot connect to %s: %s", uri,
 			    libvirt_last_error());
+		pthread_mutex_unlock(&state->lock);
 	}
-	if (state.password != NULL) {
-		explicit_bzero(state.password, strlen(state.password));
-		free(state.password);
-	}
-	free(state.error);
 	return conn;
 }
 
@@ -317,13 +357,16 @@ done:
 struct inventory *
 libvirt_list(const char *uri, const char *password_file, char **cause)
 {
+	struct libvirt_auth auth;
+	struct inventory *inv = NULL;
 	virConnectPtr conn;
-	struct inventory *inv;
 
-	if ((conn = libvirt_open(uri, password_file, cause)) == NULL)
-		return NULL;
-	inv = libvirt_list_conn(conn, uri, cause);
-	virConnectClose(conn);
+	libvirt_auth_init(&auth, password_file);
+	if ((conn = libvirt_open(uri, &auth, cause)) != NULL) {
+		inv = libvirt_list_conn(conn, uri, cause);
+		virConnectClose(conn);
+	}
+	libvirt_auth_wipe(&auth);
 	return inv;
 }
 
@@ -411,7 +454,7 @@ libvirt_detail(virDomainPtr dom, struct vm *listed)
 struct detail_work {
 	virConnectPtr		 conn;		/* NULL: open one */
 	const char		*uri;
-	const char		*password_file;
+	struct libvirt_auth	*auth;
 	struct inventory	*inv;
 	size_t			 first;		/* this worker's share: */
 	size_t			 step;		/* first, first+step, ... */
@@ -429,7 +472,7 @@ detail_worker(void *arg)
 
 	conn = w->conn;
 	if (conn == NULL &&
-	    (conn = libvirt_open(w->uri, w->password_file, &w->error)) == NULL)
+	    (conn = libvirt_open(w->uri, w->auth, &w->error)) == NULL)
 		return NULL;
 	for (i = w->first; i < w->inv->nvms; i += w->step) {
 		vm = w->inv->vms[i];
@@ -461,7 +504,7 @@ detail_worker(void *arg)
  */
 static int
 libvirt_details_conn(virConnectPtr conn, const char *uri,
-    const char *password_file, struct inventory *inv, unsigned nconns,
+    struct libvirt_auth *auth, struct inventory *inv, unsigned nconns,
     char **cause)
 {
 	struct detail_work *work;
@@ -479,7 +522,7 @@ libvirt_details_conn(virConnectPtr conn, const char *uri,
 	for (i = 0; i < n; i++) {
 		work[i].conn = i == 0 ? conn : NULL;
 		work[i].uri = uri;
-		work[i].password_file = password_file;
+		work[i].auth = auth;
 		work[i].inv = inv;
 		work[i].first = i;
 		work[i].step = n;
@@ -509,8 +552,13 @@ int
 libvirt_details(const char *uri, const char *password_file,
     struct inventory *inv, unsigned nconns, char **cause)
 {
-	return libvirt_details_conn(NULL, uri, password_file, inv, nconns,
-	    cause);
+	struct libvirt_auth auth;
+	int rc;
+
+	libvirt_auth_init(&auth, password_file);
+	rc = libvirt_details_conn(NULL, uri, &auth, inv, nconns, cause);
+	libvirt_auth_wipe(&auth);
+	return rc;
 }
 
 /* List a source and, with details, read every VM, on one first connection. */
@@ -518,18 +566,22 @@ struct inventory *
 libvirt_read(const char *uri, const char *password_file, int details,
     unsigned nconns, char **cause)
 {
+	struct libvirt_auth auth;
+	struct inventory *inv = NULL;
 	virConnectPtr conn;
-	struct inventory *inv;
 
-	if ((conn = libvirt_open(uri, password_file, cause)) == NULL)
-		return NULL;
+	libvirt_auth_init(&auth, password_file);
+	if ((conn = libvirt_open(uri, &auth, cause)) == NULL)
+		goto out;
 	inv = libvirt_list_conn(conn, uri, cause);
-	if (inv != NULL && details && libvirt_details_conn(conn, uri,
-	    password_file, inv, nconns, cause) != 0) {
+	if (inv != NULL && details && libvirt_details_conn(conn, uri, &auth,
+	    inv, nconns, cause) != 0) {
 		inventory_free(inv);
 		inv = NULL;
 	}
 	virConnectClose(conn);
+out:
+	libvirt_auth_wipe(&auth);
 	return inv;
 }
 
@@ -538,12 +590,16 @@ struct vm *
 libvirt_inspect(const char *uri, const char *password_file, const char *name,
     char **cause)
 {
+	struct libvirt_auth auth;
 	virConnectPtr conn;
 	virDomainPtr dom;
 	struct vm *vm;
 	int st = VIR_DOMAIN_NOSTATE, reason;
 
-	if ((conn = libvirt_open(uri, password_file, cause)) == NULL)
+	libvirt_auth_init(&auth, password_file);
+	conn = libvirt_open(uri, &auth, cause);
+	libvirt_auth_wipe(&auth);
+	if (conn == NULL)
 		return NULL;
 	if ((dom = virDomainLookupByName(conn, name)) == NULL) {
 		cause_set(cause, "%s has no VM named '%s': run 'virt-import "

@@ -71,6 +71,41 @@ fi
 setsid "$VI_BIN" list "$VI_LAB_VPX_URI" </dev/null >"$VI_TMP/o" 2>&1; rc=$?
 [ $rc = 1 ] && grep -q "give --password-file FILE" "$VI_TMP/o" &&
 	pass "no password and no terminal: says to give --password-file" || fail "no password" "rc $rc: $(cat "$VI_TMP/o")"
+# On a terminal the password is asked once per command, whatever the number
+# of connections, and never echoed.
+if command -v tmux >/dev/null 2>&1; then
+	sock=$VI_TMP/tmux.sock
+	printf '%s\n' "$VI_BIN" list "$VI_LAB_VPX_URI" --details --connections 4 >"$VI_TMP/args"
+	cat >"$VI_TMP/prompt.sh" <<RUN
+#!/bin/sh
+set --
+while IFS= read -r a; do set -- "\$@" "\$a"; done <"$VI_TMP/args"
+"\$@" >"$VI_TMP/prompt.out" 2>&1
+echo \$? >"$VI_TMP/prompt.rc"
+exec sleep 600
+RUN
+	tmux -S "$sock" -f /dev/null new-session -d -x 120 -y 30 "sh $VI_TMP/prompt.sh"
+	if wait_for 100 sh -c "tmux -S '$sock' capture-pane -p | grep -qi password"; then
+		tmux -S "$sock" send-keys -l "$(cat "$pw")"
+		tmux -S "$sock" send-keys Enter
+		wait_for 300 test -s "$VI_TMP/prompt.rc"
+		screen=$(tmux -S "$sock" capture-pane -p)
+		prompts=$(printf '%s\n' "$screen" | grep -ci password)
+		if [ "$(cat "$VI_TMP/prompt.rc" 2>/dev/null)" = 0 ] && [ "$prompts" = 1 ] &&
+			! printf '%s\n' "$screen" | grep -qF -- "$(cat "$pw")" &&
+			[ "$(grep -c . "$VI_TMP/prompt.out")" -gt 1 ]; then
+			pass "on a terminal: one password prompt for 4 connections, not echoed"
+		else
+			printf '%s\n' "$screen"
+			cat "$VI_TMP/prompt.out" 2>/dev/null
+			fail "password prompt" "rc $(cat "$VI_TMP/prompt.rc" 2>/dev/null), $prompts prompts"
+		fi
+	else
+		tmux -S "$sock" capture-pane -p
+		fail "password prompt" "no password prompt appeared"
+	fi
+	tmux -S "$sock" kill-server 2>/dev/null || true
+fi
 printf 'wrong-password' >"$VI_TMP/bad"
 chmod 600 "$VI_TMP/bad"
 vimp list "$VI_LAB_VPX_URI" --password-file "$VI_TMP/bad" >"$VI_TMP/o" 2>&1; rc=$?
