@@ -449,6 +449,24 @@ readers_verify_dir(const char *dir, const char *mfpath, const struct vm *vm,
 	return rc;
 }
 
+/* Read a descriptor file whole and parse it; the cause names the file. */
+static struct vm *
+readers_parse_file(const char *path, size_t max,
+    struct vm *(*parse)(const char *, size_t, char **), char **cause)
+{
+	struct vm *vm;
+	size_t len;
+	char *buf;
+
+	if ((buf = readers_file(path, max, &len, cause)) == NULL)
+		return NULL;
+	vm = parse(buf, len, cause);
+	free(buf);
+	if (vm == NULL)
+		cause_prefix(cause, "%s", path);
+	return vm;
+}
+
 /* An .ovf file and the files beside it. */
 static struct inventory *
 readers_ova_ovf(const char *path, int verify, char **cause)
@@ -456,17 +474,12 @@ readers_ova_ovf(const char *path, int verify, char **cause)
 	struct disk probed;
 	struct vm *vm;
 	struct stat st;
-	size_t len, i;
-	char *buf, *dir, *full, *mf;
+	size_t i;
+	char *dir, *full, *mf;
 
-	if ((buf = readers_file(path, READERS_MAX_OVF, &len, cause)) == NULL)
+	if ((vm = readers_parse_file(path, READERS_MAX_OVF, ovf_parse,
+	    cause)) == NULL)
 		return NULL;
-	vm = ovf_parse(buf, len, cause);
-	free(buf);
-	if (vm == NULL) {
-		cause_prefix(cause, "%s", path);
-		return NULL;
-	}
 	dir = readers_dirname(path);
 	for (i = 0; i < vm->ndisks; i++) {
 		struct disk *d = &vm->disks[i];
@@ -626,17 +639,12 @@ vmx_read(const char *path, char **cause)
 	struct disk probed;
 	struct stat st;
 	struct vm *vm;
-	size_t len, i;
-	char *buf, *dir, *full;
+	size_t i;
+	char *dir, *full;
 
-	if ((buf = readers_file(path, READERS_MAX_VMX, &len, cause)) == NULL)
+	if ((vm = readers_parse_file(path, READERS_MAX_VMX, vmx_parse,
+	    cause)) == NULL)
 		return NULL;
-	vm = vmx_parse(buf, len, cause);
-	free(buf);
-	if (vm == NULL) {
-		cause_prefix(cause, "%s", path);
-		return NULL;
-	}
 	dir = readers_dirname(path);
 	for (i = 0; i < vm->ndisks; i++) {
 		struct disk *d = &vm->disks[i];
@@ -683,17 +691,11 @@ xmlfile_read(const char *path, char **cause)
 	struct disk probed;
 	struct stat st;
 	struct vm *vm;
-	size_t len, i;
-	char *buf;
+	size_t i;
 
-	if ((buf = readers_file(path, READERS_MAX_XML, &len, cause)) == NULL)
+	if ((vm = readers_parse_file(path, READERS_MAX_XML, domxml_parse,
+	    cause)) == NULL)
 		return NULL;
-	vm = domxml_parse(buf, len, cause);
-	free(buf);
-	if (vm == NULL) {
-		cause_prefix(cause, "%s", path);
-		return NULL;
-	}
 	for (i = 0; i < vm->ndisks; i++) {
 		struct disk *d = &vm->disks[i];
 		const char *dev = d->target != NULL ? d->target : "?";
