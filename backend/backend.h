@@ -200,6 +200,12 @@ int source_resolve(struct source *, char **);
 struct inventory *source_read(struct source *, int, char **);
 struct vm *source_inspect(struct source *, const char *, char **);
 
+/* store.c: small state files, locked and replaced atomically. */
+char *store_path(const char *, char **);
+int store_lock(const char *, char **);
+char *store_read(const char *, char **, char **);
+int store_write(const char *, const char *, char **);
+
 /* provider.c: saved sources. */
 struct provider {
 	char		*name;
@@ -224,6 +230,7 @@ struct proxy {
 	char		*ssh_alias;	/* a ~/.ssh/config Host; may be NULL */
 	char		*job_dir;	/* remote directory for job dirs */
 	unsigned	 max_jobs;	/* concurrent conversions */
+	char		*known_hosts;	/* NULL: ours (ssh.c) */
 	int		 local;		/* this machine, no SSH */
 };
 
@@ -231,6 +238,86 @@ struct proxy *proxy_new(const char *);
 struct proxy *proxy_new_local(void);
 void proxy_free(struct proxy *);
 int proxy_validate(const struct proxy *, char **);
+
+/* proxystore.c: saved proxies ($XDG_CONFIG_HOME/virt-import/proxies.json). */
+struct proxy **proxy_parse(const char *, size_t *, char **);
+struct proxy **proxy_load(size_t *, char **);
+void proxy_list_free(struct proxy **, size_t);
+int proxy_add(const struct proxy *, int, char **);
+int proxy_remove(const char *, char **);
+struct proxy *proxy_find(const char *, char **);
+
+/* ssh.c: SSH sessions to proxies (libssh 0.10), one exec channel a command. */
+#define SSHC_OUTPUT_MAX	(1024 * 1024)	/* kept of stdout and of stderr */
+struct sshc;
+struct sshc_result {
+	char		*out;		/* NUL-terminated, may hold NULs */
+	size_t		 out_len;
+	char		*err;
+	size_t		 err_len;
+	int		 truncated;	/* more than SSHC_OUTPUT_MAX came */
+	int		 status;	/* exit status, -1 when killed */
+	char		*signal;	/* the signal's name when killed */
+};
+struct sshc *sshc_connect(const struct proxy *, const char *, char **);
+void sshc_close(struct sshc *);
+int sshc_fd(const struct sshc *);
+const char *sshc_fingerprint(const struct sshc *);
+char *sshc_known_hosts_path(const struct proxy *, char **);
+char *sshc_quote(const char *, size_t, char **);
+char *sshc_command(const char *const *, char **);
+int sshc_run(struct sshc *, const char *const *, unsigned,
+    struct sshc_result *, char **);
+void sshc_result_free(struct sshc_result *);
+char *sshc_base64(const unsigned char *, size_t);
+
+/* probe.c: what a proxy can convert, from commands run on it. */
+enum probe_level {
+	PROBE_OK,
+	PROBE_WARN,
+	PROBE_FAIL
+};
+struct probe_item {
+	char		*name;		/* "nbdcopy", or a source/output kind */
+	enum probe_level level;
+	char		*text;		/* what was found, or what to do */
+};
+struct probe {
+	char		*fingerprint;	/* of the proxy's host key */
+	char		*version;	/* NULL: no virt-v2v */
+	char	       **caps;		/* --machine-readable tokens */
+	size_t		 ncaps;
+	char		*nbdcopy;	/* paths, NULL when absent */
+	char		*nbdkit;
+	int		 curl_plugin;
+	int		 vddk_plugin;
+	char		*job_dir;
+	int64_t		 job_free;	/* bytes, -1 unknown */
+	char		*tmp_dir;
+	int64_t		 tmp_free;
+	double		 load[3];	/* -1 unknown */
+	long		 uid;		/* -1 unknown */
+	int		 sudo;		/* 1 without password, 0 with, -1 none */
+	struct probe_item *checks;	/* one line per capability */
+	size_t		 nchecks;
+	struct probe_item *verdicts;	/* one per source and output kind */
+	size_t		 nverdicts;
+};
+#define PROBE_TMP_MIN	(2LL * 1024 * 1024 * 1024)
+int probe_parse_caps(const char *, char ***, size_t *, char **);
+int probe_has(const struct probe *, const char *);
+char *probe_parse_version(const char *);
+int64_t probe_parse_df(const char *, char **);
+int probe_parse_loadavg(const char *, double[3], char **);
+long probe_parse_uid(const char *, char **);
+int probe_parse_sudo(int, const char *);
+char *probe_parse_command_v(const char *, const char *);
+char *probe_parse_plugindir(const char *);
+int probe_parse_has_line(const char *, const char *);
+struct probe *probe_new(void);
+void probe_judge(struct probe *);
+struct probe *probe_run(const struct proxy *, const char *, char **);
+void probe_free(struct probe *);
 
 /* plan.c: what to import, where, and how. */
 enum output_kind {

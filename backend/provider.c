@@ -20,18 +20,6 @@
 
 #define PROVIDERS_VERSION 1
 
-static char *
-provider_path(const char *file, char **cause)
-{
-	char *dir, *path;
-
-	if ((dir = path_config_dir(cause)) == NULL)
-		return NULL;
-	xasprintf(&path, "%s/%s", dir, file);
-	free(dir);
-	return path;
-}
-
 void
 provider_list_free(struct provider *list, size_t n)
 {
@@ -122,33 +110,13 @@ provider_load(size_t *n, char **cause)
 {
 	struct provider *list;
 	char *path, *text;
-	struct stat st;
-	ssize_t got;
-	int fd;
 
 	*n = 0;
-	if ((path = provider_path("providers.json", cause)) == NULL)
+	if ((text = store_read("providers.json", &path, cause)) == NULL)
 		return NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT) {
-			free(path);
-			return xcalloc(1, sizeof *list);
-		}
-		cause_set(cause, "cannot read %s: %s", path, strerror(errno));
-		free(path);
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || st.st_size > 16 * 1024 * 1024) {
-		cause_set(cause, "%s is not a providers file (too large)", path);
-		close(fd);
-		free(path);
-		return NULL;
-	}
-	text = xmalloc((size_t)st.st_size + 1);
-	got = read(fd, text, (size_t)st.st_size);
-	close(fd);
-	text[got > 0 ? got : 0] = '\0';
-	if ((list = provider_parse(text, n, cause)) == NULL)
+	if (*text == '\0')
+		list = xcalloc(1, sizeof *list);
+	else if ((list = provider_parse(text, n, cause)) == NULL)
 		cause_prefix(cause, "%s is damaged: fix it or move it away", path);
 	free(text);
 	free(path);
@@ -159,10 +127,9 @@ static int
 provider_write(const struct provider *list, size_t n, char **cause)
 {
 	struct json_object *root, *arr, *o;
-	char *path, *tmp;
-	const char *text;
-	size_t i, len;
-	int fd, rc = -1;
+	char *text;
+	size_t i;
+	int rc;
 
 	root = json_object_new_object();
 	json_object_object_add(root, "version",
@@ -183,59 +150,12 @@ provider_write(const struct provider *list, size_t n, char **cause)
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "providers", arr);
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-
-	if ((path = provider_path("providers.json", cause)) == NULL) {
-		json_object_put(root);
-		return -1;
-	}
-	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0) {
-		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		cause_set(cause, "cannot replace %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(tmp);
-	free(path);
+	xasprintf(&text, "%s\n", json_object_to_json_string_ext(root,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
+	rc = store_write("providers.json", text, cause);
+	free(text);
 	return rc;
-}
-
-/* Hold the store's lock for a read-modify-write; -1 on failure. */
-static int
-provider_lock(char **cause)
-{
-	char *path;
-	int fd;
-
-	if ((path = provider_path("providers.lock", cause)) == NULL)
-		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1 || flock(fd, LOCK_EX) != 0) {
-		cause_set(cause, "cannot lock %s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		fd = -1;
-	}
-	free(path);
-	return fd;
 }
 
 static int
@@ -294,7 +214,7 @@ provider_add(const struct provider *np, int replace, char **cause)
 	    check_password_file(np->password_file, cause) != 0)
 		return -1;
 
-	if ((lock = provider_lock(cause)) == -1)
+	if ((lock = store_lock("providers.json", cause)) == -1)
 		return -1;
 	if ((list = provider_load(&n, cause)) == NULL) {
 		close(lock);
@@ -336,7 +256,7 @@ provider_remove(const char *name, char **cause)
 	size_t i, n;
 	int lock, rc;
 
-	if ((lock = provider_lock(cause)) == -1)
+	if ((lock = store_lock("providers.json", cause)) == -1)
 		return -1;
 	if ((list = provider_load(&n, cause)) == NULL) {
 		close(lock);

@@ -1,0 +1,132 @@
+/*
+ * store.c: the user's small state files (providers.json, proxies.json):
+ * read whole, replaced atomically (temporary file, fsync, rename) with mode
+ * 0600, and changed under an flock so that two virt-import processes never
+ * lose each other's changes or see half a file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+/* $XDG_CONFIG_HOME/virt-import/NAME. */
+char *
+store_path(const char *name, char **cause)
+{
+	char *dir, *path;
+
+	if ((dir = path_config_dir(cause)) == NULL)
+		return NULL;
+	xasprintf(&path, "%s/%s", dir, name);
+	free(dir);
+	return path;
+}
+
+/* Take the lock of NAME (NAME.lock beside it); the fd to close, or -1. */
+int
+store_lock(const char *name, char **cause)
+{
+	char *lock, *path;
+	int fd;
+
+	if ((path = store_path(name, cause)) == NULL)
+		return -1;
+	xasprintf(&lock, "%s.lock", path);
+	free(path);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1 || flock(fd, LOCK_EX) != 0) {
+		cause_set(cause, "cannot lock %s: %s", lock, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+	free(lock);
+	return fd;
+}
+
+/*
+ * The text of NAME, NUL-terminated; "" when it does not exist yet.  *pathp,
+ * if not NULL, gets the file's path for messages.
+ */
+char *
+store_read(const char *name, char **pathp, char **cause)
+{
+	char *path, *text;
+	struct stat st;
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if ((path = store_path(name, cause)) == NULL)
+		return NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT) {
+			text = xstrdup("");
+			goto done;
+		}
+		cause_set(cause, "cannot read %s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > 16 * 1024 * 1024) {
+		cause_set(cause, "%s is not a virt-import file (not a file, or "
+		    "larger than 16 MiB): move it away", path);
+		close(fd);
+		free(path);
+		return NULL;
+	}
+	text = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size &&
+	    (n = read(fd, text + off, (size_t)st.st_size - off)) > 0)
+		off += (size_t)n;
+	close(fd);
+	text[off] = '\0';
+done:
+	if (pathp != NULL)
+		*pathp = path;
+	else
+		free(path);
+	return text;
+}
+
+/* Replace NAME with text: all of it or, on any failure, none of it. */
+int
+store_write(const char *name, const char *text, char **cause)
+{
+	char *path, *tmp;
+	size_t len = strlen(text);
+	int fd, rc = -1;
+
+	if ((path = store_path(name, cause)) == NULL)
+		return -1;
+	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		cause_set(cause, "cannot replace %s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	free(path);
+	return rc;
+}
