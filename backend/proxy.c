@@ -44,6 +44,7 @@ proxy_free(struct proxy *p)
 	free(p->key_file);
 	free(p->ssh_alias);
 	free(p->job_dir);
+	free(p->known_hosts);
 	free(p);
 }
 

@@ -29,6 +29,9 @@ int cmd_inspect(int, char **);
 /* cmd-provider.c */
 int cmd_provider(int, char **);
 
+/* cmd-proxy.c */
+int cmd_proxy(int, char **);
+
 /* cmd-console.c */
 int cmd_console(int, char **);
 void cli_libvirt_quiet(void);

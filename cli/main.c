@@ -25,6 +25,12 @@ const struct cli_command cli_commands[] = {
 	{ "provider", "add NAME SOURCE [--password-file FILE] [--connections N]"
 	    " [--replace] | list [--json] | remove NAME",
 	    "save, list and remove sources by name", cmd_provider },
+	{ "proxy", "add NAME HOST [--port N] [--user U] [--key FILE] "
+	    "[--ssh-alias A] [--job-dir D] [--max-jobs N] [--known-hosts FILE] "
+	    "[--replace] | list [--json] | remove NAME | check NAME [--json] "
+	    "[--accept-host-key SHA256:...] | run NAME -- COMMAND [ARG...]",
+	    "save proxies (virt-v2v hosts over SSH), check what they can "
+	    "convert", cmd_proxy },
 	{ "version", "", "print the version", cmd_version },
 	{ "help", "", "print this help", cmd_help },
 	{ NULL, NULL, NULL, NULL }

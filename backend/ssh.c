@@ -1,0 +1,668 @@
+/*
+ * ssh.c: an SSH session to a proxy (libssh 0.10) and commands run on it.
+ *
+ * Host keys live in our own known_hosts ($XDG_CONFIG_HOME/virt-import/
+ * known_hosts, or the file the proxy names), never in ~/.ssh: an unknown key
+ * is accepted only when the user gives its fingerprint, and a changed key is
+ * never accepted.  Remote commands are argv arrays; every word is quoted for
+ * the remote shell, so names from sources cannot become code there.  libssh
+ * 0.10 has no keepalive, so a command fails when the proxy sends nothing for
+ * its timeout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include "backend.h"
+
+struct sshc {
+	ssh_session	 session;
+	char		*name;		/* the proxy's */
+	char		*where;		/* user@host:port, for messages */
+	char		*fingerprint;	/* SHA256:... of the host key */
+};
+
+/* What a running command's callbacks report. */
+struct sshc_exit {
+	int		 got;
+	int		 status;
+	char		*signal;
+};
+
+char *
+sshc_base64(const unsigned char *in, size_t len)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out, *o;
+	size_t i;
+	unsigned v;
+
+	/* Unpadded, as OpenSSH prints fingerprints. */
+	out = o = xmalloc(len / 3 * 4 + 5);
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
+		    in[i + 2];
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = tab[v >> 6 & 63];
+		*o++ = tab[v & 63];
+	}
+	if (len - i == 1) {
+		v = (unsigned)in[i] << 16;
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+	} else if (len - i == 2) {
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+		*o++ = tab[v >> 18 & 63];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = tab[v >> 6 & 63];
+	}
+	*o = '\0';
+	return out;
+}
+
+/* One word for a POSIX shell: 'it'\''s'.  A NUL cannot pass a shell. */
+char *
+sshc_quote(const char *s, size_t len, char **cause)
+{
+	char *out, *o;
+	size_t i;
+
+	if (memchr(s, '\0', len) != NULL) {
+		cause_set(cause, "an argument holds a NUL byte, which no "
+		    "remote command can receive");
+		return NULL;
+	}
+	out = o = xmalloc(len * 4 + 3);
+	*o++ = '\'';
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else
+			*o++ = s[i];
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+/* The remote command line of an argv: every word quoted, none trusted. */
+char *
+sshc_command(const char *const *argv, char **cause)
+{
+	char *line = NULL, *word, *next;
+	size_t i;
+
+	if (argv == NULL || argv[0] == NULL) {
+		cause_set(cause, "no command to run");
+		return NULL;
+	}
+	for (i = 0; argv[i] != NULL; i++) {
+		word = sshc_quote(argv[i], strlen(argv[i]), cause);
+		if (word == NULL) {
+			free(line);
+			return NULL;
+		}
+		if (line == NULL)
+			line = word;
+		else {
+			xasprintf(&next, "%s %s", line, word);
+			free(line);
+			free(word);
+			line = next;
+		}
+	}
+	return line;
+}
+
+char *
+sshc_known_hosts_path(const struct proxy *p, char **cause)
+{
+	char *dir, *path;
+
+	if (p->known_hosts != NULL)
+		return xstrdup(p->known_hosts);
+	if ((dir = path_config_dir(cause)) == NULL)
+		return NULL;
+	xasprintf(&path, "%s/known_hosts", dir);
+	free(dir);
+	return path;
+}
+
+/* Read a secret from /dev/tty without echo; -1 when there is no terminal. */
+static int
+sshc_tty_read(const char *prompt, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	size_t n = 0;
+	ssize_t got;
+	char c;
+	int fd, rc = -1;
+
+	if (len == 0 || (fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return -1;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		goto out;
+	for (;;) {
+		got = read(fd, &c, 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if (c == '\n' || c == '\r') {
+			rc = 0;
+			break;
+		}
+		if (n + 1 < len)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+out:
+	(void)write(fd, "\n", 1);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	close(fd);
+	if (rc != 0)
+		explicit_bzero(buf, len);
+	return rc;
+}
+
+/* libssh's passphrase callback for an encrypted key file. */
+static int
+sshc_passphrase(const char *prompt, char *buf, size_t len, int echo,
+    int verify, void *arg)
+{
+	const char *file = arg;
+	char *msg;
+	int rc;
+
+	xasprintf(&msg, "Passphrase for %s: ", file);
+	rc = sshc_tty_read(msg, buf, len);
+	free(msg);
+	return rc;
+}
+
+/* FILE:LINE of the entry for host:port in a known_hosts file, or FILE. */
+static char *
+sshc_known_line(const char *file, const char *host, unsigned port)
+{
+	char *want, *line = NULL, *where = NULL, *field, *tok, *save;
+	size_t cap = 0;
+	unsigned n = 0;
+	FILE *f;
+
+	if (port == 22)
+		want = xstrdup(host);
+	else
+		xasprintf(&want, "[%s]:%u", host, port);
+	if ((f = fopen(file, "r")) != NULL) {
+		while (where == NULL && getline(&line, &cap, f) != -1) {
+			n++;
+			field = line + strspn(line, " \t");
+			field[strcspn(field, " \t\r\n")] = '\0';
+			for (tok = strtok_r(field, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save)) {
+				if (strcmp(tok, want) == 0) {
+					xasprintf(&where, "%s:%u", file, n);
+					break;
+				}
+			}
+		}
+		fclose(f);
+	}
+	free(line);
+	free(want);
+	return where != NULL ? where : xstrdup(file);
+}
+
+/* Compare the host key with our known_hosts; accept it only when told. */
+static int
+sshc_check_host(struct sshc *c, const struct proxy *p, const char *khfile,
+    const char *host, unsigned port, const char *accept, char **cause)
+{
+	ssh_key key = NULL;
+	unsigned char *hash = NULL;
+	size_t hlen = 0;
+	const char *type;
+	char *b64, *where, *dir;
+	enum ssh_known_hosts_e state;
+
+	if (ssh_get_server_publickey(c->session, &key) != SSH_OK ||
+	    ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
+	    &hlen) != 0) {
+		cause_set(cause, "cannot read the host key of %s: %s", c->where,
+		    ssh_get_error(c->session));
+		ssh_key_free(key);
+		return -1;
+	}
+	b64 = sshc_base64(hash, hlen);
+	ssh_clean_pubkey_hash(&hash);
+	xasprintf(&c->fingerprint, "SHA256:%s", b64);
+	free(b64);
+	type = ssh_key_type_to_char(ssh_key_type(key));
+	if (type == NULL)
+		type = "unknown";
+	ssh_key_free(key);
+
+	state = ssh_session_is_known_server(c->session);
+	switch (state) {
+	case SSH_KNOWN_HOSTS_OK:
+		return 0;
+	case SSH_KNOWN_HOSTS_CHANGED:
+	case SSH_KNOWN_HOSTS_OTHER:
+		where = sshc_known_line(khfile, host, port);
+		cause_set(cause, "the host key of %s has CHANGED (now %s %s, "
+		    "not the key in %s): this can be a man-in-the-middle "
+		    "attack, so nothing was sent; if the proxy was "
+		    "reinstalled, check the new key on it and remove the old "
+		    "one from %s",
+		    c->where, type, c->fingerprint, khfile, where);
+		free(where);
+		return -1;
+	case SSH_KNOWN_HOSTS_UNKNOWN:
+	case SSH_KNOWN_HOSTS_NOT_FOUND:
+		break;
+	default:
+		cause_set(cause, "cannot check the host key of %s against %s: "
+		    "%s", c->where, khfile, ssh_get_error(c->session));
+		return -1;
+	}
+	if (accept == NULL) {
+		cause_set(cause, "%s is not a known host: its %s key has the "
+		    "fingerprint %s; compare it with 'ssh-keygen -lf' of the "
+		    "host key on the proxy, then accept it with "
+		    "--accept-host-key %s", c->where, type, c->fingerprint,
+		    c->fingerprint);
+		return -1;
+	}
+	if (strcmp(accept, c->fingerprint) != 0) {
+		cause_set(cause, "the host key of %s is %s %s, not the %s you "
+		    "accepted: nothing was written; check the key on the proxy",
+		    c->where, type, c->fingerprint, accept);
+		return -1;
+	}
+	/* Our own file's directory; a file the proxy names is the user's. */
+	if (p->known_hosts == NULL) {
+		if ((dir = path_config_dir(cause)) == NULL)
+			return -1;
+		free(dir);
+	}
+	if (ssh_session_update_known_hosts(c->session) != SSH_OK) {
+		cause_set(cause, "cannot write the host key of %s to %s: %s",
+		    c->where, khfile, ssh_get_error(c->session));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sshc_cat(char *buf, const char *s, size_t size)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s", s);
+}
+
+static int
+sshc_auth(struct sshc *c, const struct proxy *p, char **cause)
+{
+	ssh_key key = NULL;
+	char pw[512], *msg, tried[256] = "";
+	int rc, methods;
+
+	rc = ssh_userauth_none(c->session, NULL);
+	if (rc == SSH_AUTH_SUCCESS)
+		return 0;
+	if (rc == SSH_AUTH_ERROR)
+		goto broken;
+	methods = ssh_userauth_list(c->session, NULL);
+
+	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) &&
+	    getenv("SSH_AUTH_SOCK") != NULL) {
+		sshc_cat(tried, "ssh-agent", sizeof tried);
+		rc = ssh_userauth_agent(c->session, NULL);
+		if (rc == SSH_AUTH_SUCCESS)
+			return 0;
+		if (rc == SSH_AUTH_ERROR && !ssh_is_connected(c->session))
+			goto broken;
+	}
+	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && p->key_file != NULL) {
+		if (*tried != '\0')
+			sshc_cat(tried, ", ", sizeof tried);
+		sshc_cat(tried, "the key file", sizeof tried);
+		if (access(p->key_file, R_OK) != 0) {
+			cause_set(cause, "cannot read the key file %s of proxy "
+			    "'%s': %s", p->key_file, p->name, strerror(errno));
+			return -1;
+		}
+		if (ssh_pki_import_privkey_file(p->key_file, NULL,
+		    sshc_passphrase, p->key_file, &key) != SSH_OK) {
+			cause_set(cause, "cannot use the key file %s of proxy "
+			    "'%s': it is not a private key, or it needs a "
+			    "passphrase and there is no terminal to ask (load "
+			    "it into ssh-agent instead)", p->key_file, p->name);
+			return -1;
+		}
+		rc = ssh_userauth_publickey(c->session, NULL, key);
+		ssh_key_free(key);
+		if (rc == SSH_AUTH_SUCCESS)
+			return 0;
+		if (rc == SSH_AUTH_ERROR)
+			goto broken;
+	}
+	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && p->ssh_alias != NULL) {
+		/* The alias's IdentityFile lines, from ssh_config. */
+		if (*tried != '\0')
+			sshc_cat(tried, ", ", sizeof tried);
+		sshc_cat(tried, "the alias's identities", sizeof tried);
+		rc = ssh_userauth_publickey_auto(c->session, NULL, NULL);
+		if (rc == SSH_AUTH_SUCCESS)
+			return 0;
+		if (rc == SSH_AUTH_ERROR)
+			goto broken;
+	}
+	if ((methods & SSH_AUTH_METHOD_PASSWORD) && isatty(STDIN_FILENO)) {
+		xasprintf(&msg, "Password for %s: ", c->where);
+		rc = sshc_tty_read(msg, pw, sizeof pw);
+		free(msg);
+		if (rc == 0) {
+			if (*tried != '\0')
+				sshc_cat(tried, ", ", sizeof tried);
+			sshc_cat(tried, "a password", sizeof tried);
+			rc = ssh_userauth_password(c->session, NULL, pw);
+			explicit_bzero(pw, sizeof pw);
+			if (rc == SSH_AUTH_SUCCESS)
+				return 0;
+			if (rc == SSH_AUTH_ERROR)
+				goto broken;
+		}
+	}
+	cause_set(cause, "%s did not let us log in (tried: %s): add our "
+	    "public key to the user's authorized_keys on the proxy, load the "
+	    "key into ssh-agent, or give it with --key FILE", c->where,
+	    *tried != '\0' ? tried : "nothing the proxy accepts");
+	return -1;
+
+broken:
+	cause_set(cause, "logging in to %s failed: %s", c->where,
+	    ssh_get_error(c->session));
+	return -1;
+}
+
+/*
+ * Connect to a proxy, check its host key (accepting an unknown one only
+ * when accept is its exact fingerprint) and log in.
+ */
+struct sshc *
+sshc_connect(const struct proxy *p, const char *accept, char **cause)
+{
+	struct sshc *c;
+	char *kh, *host = NULL, *user = NULL;
+	unsigned port = p->port;
+	int off = 0, on = 1;
+
+	if (proxy_validate(p, cause) != 0)
+		return NULL;
+	if ((kh = sshc_known_hosts_path(p, cause)) == NULL)
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->name = xstrdup(p->name);
+	if ((c->session = ssh_new()) == NULL)
+		fatalx("ssh_new: out of memory");
+	if (p->ssh_alias != NULL) {
+		/* The alias's HostName, Port, User, IdentityFile. */
+		ssh_options_set(c->session, SSH_OPTIONS_HOST, p->ssh_alias);
+		if (ssh_options_parse_config(c->session, NULL) != 0) {
+			cause_set(cause, "proxy '%s': cannot read the ssh "
+			    "configuration for '%s'", p->name, p->ssh_alias);
+			goto fail;
+		}
+		if (p->host != NULL)
+			ssh_options_set(c->session, SSH_OPTIONS_HOST, p->host);
+		if (p->port != 22)
+			ssh_options_set(c->session, SSH_OPTIONS_PORT, &port);
+	} else {
+		ssh_options_set(c->session, SSH_OPTIONS_PROCESS_CONFIG, &off);
+		ssh_options_set(c->session, SSH_OPTIONS_HOST, p->host);
+		ssh_options_set(c->session, SSH_OPTIONS_PORT, &port);
+	}
+	if (p->user != NULL)
+		ssh_options_set(c->session, SSH_OPTIONS_USER, p->user);
+	ssh_options_set(c->session, SSH_OPTIONS_KNOWNHOSTS, kh);
+	ssh_options_set(c->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+	ssh_options_set(c->session, SSH_OPTIONS_NODELAY, &on);
+	ssh_options_get(c->session, SSH_OPTIONS_HOST, &host);
+	ssh_options_get(c->session, SSH_OPTIONS_USER, &user);
+	ssh_options_get_port(c->session, &port);
+	xasprintf(&c->where, "proxy '%s' (%s@%s:%u)", p->name,
+	    user != NULL ? user : "?", host != NULL ? host : "?", port);
+
+	if (ssh_connect(c->session) != SSH_OK) {
+		cause_set(cause, "cannot connect to %s: %s: check the host and "
+		    "port, and that sshd runs there", c->where,
+		    ssh_get_error(c->session));
+		goto fail;
+	}
+	if (sshc_check_host(c, p, kh, host != NULL ? host : "", port, accept,
+	    cause) != 0)
+		goto fail;
+	if (sshc_auth(c, p, cause) != 0)
+		goto fail;
+	ssh_string_free_char(host);
+	ssh_string_free_char(user);
+	free(kh);
+	return c;
+
+fail:
+	ssh_string_free_char(host);
+	ssh_string_free_char(user);
+	free(kh);
+	sshc_close(c);
+	return NULL;
+}
+
+void
+sshc_close(struct sshc *c)
+{
+	if (c == NULL)
+		return;
+	if (c->session != NULL) {
+		if (ssh_is_connected(c->session))
+			ssh_disconnect(c->session);
+		ssh_free(c->session);
+	}
+	free(c->name);
+	free(c->where);
+	free(c->fingerprint);
+	free(c);
+}
+
+/* The socket, for a caller's poll() loop. */
+int
+sshc_fd(const struct sshc *c)
+{
+	return ssh_get_fd(c->session);
+}
+
+const char *
+sshc_fingerprint(const struct sshc *c)
+{
+	return c->fingerprint;
+}
+
+void
+sshc_result_free(struct sshc_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->out);
+	free(r->err);
+	free(r->signal);
+	memset(r, 0, sizeof *r);
+}
+
+static void
+sshc_on_status(ssh_session s, ssh_channel ch, int status, void *arg)
+{
+	struct sshc_exit *e = arg;
+
+	e->got = 1;
+	e->status = status;
+}
+
+static void
+sshc_on_signal(ssh_session s, ssh_channel ch, const char *sig, int core,
+    const char *msg, const char *lang, void *arg)
+{
+	struct sshc_exit *e = arg;
+
+	e->got = 1;
+	e->status = -1;
+	free(e->signal);
+	e->signal = xstrdup(sig != NULL ? sig : "?");
+}
+
+/* Append to a bounded buffer; what passes the bound is dropped. */
+static void
+sshc_keep(char **buf, size_t *len, const char *data, size_t n, int *trunc)
+{
+	if (*len + n > SSHC_OUTPUT_MAX) {
+		*trunc = 1;
+		n = SSHC_OUTPUT_MAX - *len;
+	}
+	*buf = xreallocarray(*buf, *len + n + 1, 1);
+	memcpy(*buf + *len, data, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+/*
+ * Run argv on the proxy and collect its output and exit status.  0 when the
+ * command ran (whatever its status); -1 when the connection failed or the
+ * proxy sent nothing for timeout seconds.
+ */
+int
+sshc_run(struct sshc *c, const char *const *argv, unsigned timeout,
+    struct sshc_result *r, char **cause)
+{
+	struct ssh_channel_callbacks_struct cb;
+	struct sshc_exit e;
+	ssh_event ev = NULL;
+	ssh_channel ch = NULL;
+	char *line, buf[16384];
+	time_t last;
+	int n, stream, quiet, rc = -1;
+
+	memset(r, 0, sizeof *r);
+	memset(&e, 0, sizeof e);
+	r->out = xstrdup("");
+	r->err = xstrdup("");
+	if ((line = sshc_command(argv, cause)) == NULL)
+		return -1;
+
+	memset(&cb, 0, sizeof cb);
+	cb.userdata = &e;
+	cb.channel_exit_status_function = sshc_on_status;
+	cb.channel_exit_signal_function = sshc_on_signal;
+	ssh_callbacks_init(&cb);
+	if ((ch = ssh_channel_new(c->session)) == NULL ||
+	    ssh_channel_open_session(ch) != SSH_OK ||
+	    ssh_set_channel_callbacks(ch, &cb) != SSH_OK ||
+	    ssh_channel_request_exec(ch, line) != SSH_OK) {
+		cause_set(cause, "cannot start a command on %s: %s", c->where,
+		    ssh_get_error(c->session));
+		goto out;
+	}
+	ssh_channel_send_eof(ch);
+
+	if ((ev = ssh_event_new()) == NULL ||
+	    ssh_event_add_session(ev, c->session) != SSH_OK)
+		fatalx("ssh_event_new: out of memory");
+	last = time(NULL);
+	for (;;) {
+		quiet = 1;
+		for (stream = 0; stream <= 1; stream++) {
+			while ((n = ssh_channel_read_nonblocking(ch, buf,
+			    sizeof buf, stream)) > 0) {
+				quiet = 0;
+				if (stream == 0)
+					sshc_keep(&r->out, &r->out_len, buf,
+					    (size_t)n, &r->truncated);
+				else
+					sshc_keep(&r->err, &r->err_len, buf,
+					    (size_t)n, &r->truncated);
+			}
+			if (n == SSH_ERROR) {
+				cause_set(cause, "the connection to %s broke: "
+				    "%s", c->where, ssh_get_error(c->session));
+				goto out;
+			}
+		}
+		if ((ssh_channel_is_eof(ch) && e.got) ||
+		    ssh_channel_is_closed(ch))
+			break;
+		if (!quiet)
+			last = time(NULL);
+		else if (time(NULL) - last >= (time_t)timeout) {
+			cause_set(cause, "the proxy stopped answering: %s sent "
+			    "nothing for %u seconds", c->where, timeout);
+			goto out;
+		}
+		/* Wait for the socket and handle what arrives (exit status). */
+		n = ssh_event_dopoll(ev, 1000);
+		if (n == SSH_ERROR) {
+			cause_set(cause, "the connection to %s broke: %s",
+			    c->where, ssh_get_error(c->session));
+			goto out;
+		}
+		if (n == SSH_OK)
+			last = time(NULL);
+	}
+	if (e.got) {
+		r->status = e.status;
+		r->signal = e.signal;
+		e.signal = NULL;
+	} else
+		r->status = ssh_channel_get_exit_status(ch);
+	rc = 0;
+
+out:
+	if (ev != NULL) {
+		ssh_event_remove_session(ev, c->session);
+		ssh_event_free(ev);
+	}
+	free(e.signal);
+	free(line);
+	if (ch != NULL) {
+		if (ssh_channel_is_open(ch))
+			ssh_channel_close(ch);
+		ssh_channel_free(ch);
+	}
+	if (rc != 0) {
+		free(r->out);
+		free(r->err);
+		memset(r, 0, sizeof *r);
+	}
+	return rc;
+}
