@@ -52,6 +52,8 @@ const char *size_human(uint64_t, char *, size_t);
 int str_eq(const char *, const char *);
 char *path_state_dir(char **);
 char *path_config_dir(char **);
+int path_inside(const char *);
+int pread_full(int, void *, size_t, uint64_t);
 
 /* embedded.c: files compiled into the binary (scripts/embed). */
 const char *embedded_find(const char *, size_t *);
@@ -201,10 +203,13 @@ struct inventory *source_read(struct source *, int, char **);
 struct vm *source_inspect(struct source *, const char *, char **);
 
 /* store.c: small state files, locked and replaced atomically. */
+struct json_object;
 char *store_path(const char *, char **);
 int store_lock(const char *, char **);
 char *store_read(const char *, char **, char **);
 int store_write(const char *, const char *, char **);
+struct json_object *store_parse(const char *, int, const char *,
+    struct json_object **, char **);
 
 /* provider.c: saved sources. */
 struct provider {

@@ -407,22 +407,8 @@ ovf_find(const xmlNode *section, const char *element, const char *attr,
 static int
 ovf_href_safe(const char *href)
 {
-	const char *p = href, *slash;
-	size_t len;
-
-	if (*href == '\0' || *href == '/' || strstr(href, "://") != NULL ||
-	    strchr(href, '\\') != NULL)
-		return 0;
-	for (;;) {
-		slash = strchr(p, '/');
-		len = slash != NULL ? (size_t)(slash - p) : strlen(p);
-		if (len == 0 || (len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (slash == NULL)
-			return 1;
-		p = slash + 1;
-	}
+	return strstr(href, "://") == NULL && strchr(href, '\\') == NULL &&
+	    path_inside(href);
 }
 
 static enum disk_format

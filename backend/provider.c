@@ -48,33 +48,14 @@ jstr(struct json_object *o, const char *key)
 struct provider *
 provider_parse(const char *text, size_t *n, char **cause)
 {
-	struct json_tokener *tok;
 	struct json_object *root, *arr, *v, *item;
 	struct provider *list = NULL, *p;
 	const char *name, *spec, *pw;
 	size_t i, len;
 
 	*n = 0;
-	tok = json_tokener_new();
-	root = json_tokener_parse_ex(tok, text, (int)strlen(text));
-	if (root == NULL || json_tokener_get_error(tok) != json_tokener_success) {
-		cause_set(cause, "it is not valid JSON (%s at byte %zu)",
-		    json_tokener_error_desc(json_tokener_get_error(tok)),
-		    json_tokener_get_parse_end(tok));
-		json_tokener_free(tok);
-		json_object_put(root);
+	if ((root = store_parse(text, PROVIDERS_VERSION, "providers", &arr, cause)) == NULL)
 		return NULL;
-	}
-	json_tokener_free(tok);
-	if (!json_object_object_get_ex(root, "version", &v) ||
-	    json_object_get_int(v) != PROVIDERS_VERSION ||
-	    !json_object_object_get_ex(root, "providers", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		cause_set(cause, "it is not a version %d providers file",
-		    PROVIDERS_VERSION);
-		json_object_put(root);
-		return NULL;
-	}
 	len = json_object_array_length(arr);
 	for (i = 0; i < len; i++) {
 		item = json_object_array_get_idx(arr, i);

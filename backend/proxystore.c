@@ -58,34 +58,14 @@ proxy_juint(struct json_object *o, const char *key, unsigned *out)
 struct proxy **
 proxy_parse(const char *text, size_t *n, char **cause)
 {
-	struct json_tokener *tok;
-	struct json_object *root, *arr, *v, *item;
+	struct json_object *root, *arr, *item;
 	struct proxy **list = NULL, *p;
 	char *name, *s;
 	size_t i, len;
 
 	*n = 0;
-	tok = json_tokener_new();
-	root = json_tokener_parse_ex(tok, text, (int)strlen(text));
-	if (root == NULL ||
-	    json_tokener_get_error(tok) != json_tokener_success) {
-		cause_set(cause, "it is not valid JSON (%s at byte %zu)",
-		    json_tokener_error_desc(json_tokener_get_error(tok)),
-		    json_tokener_get_parse_end(tok));
-		json_tokener_free(tok);
-		json_object_put(root);
+	if ((root = store_parse(text, PROXIES_VERSION, "proxies", &arr, cause)) == NULL)
 		return NULL;
-	}
-	json_tokener_free(tok);
-	if (!json_object_object_get_ex(root, "version", &v) ||
-	    json_object_get_int(v) != PROXIES_VERSION ||
-	    !json_object_object_get_ex(root, "proxies", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		cause_set(cause, "it is not a version %d proxies file",
-		    PROXIES_VERSION);
-		json_object_put(root);
-		return NULL;
-	}
 	len = json_object_array_length(arr);
 	for (i = 0; i < len; i++) {
 		item = json_object_array_get_idx(arr, i);

@@ -65,47 +65,14 @@ readers_join(const char *dir, const char *name)
 	return s;
 }
 
-/* Relative, without "." or ".." components: stays below its folder. */
-static int
-readers_below(const char *name)
-{
-	const char *p = name, *slash;
-	size_t len;
-
-	if (*name == '\0' || *name == '/')
-		return 0;
-	for (;;) {
-		slash = strchr(p, '/');
-		len = slash != NULL ? (size_t)(slash - p) : strlen(p);
-		if (len == 0 || (len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (slash == NULL)
-			return 1;
-		p = slash + 1;
-	}
-}
-
 static int
 readers_pread(int fd, void *buf, size_t len, uint64_t off)
 {
-	unsigned char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	if (pread_full(fd, buf, len, off) == 0)
+		return 0;
+	if (errno == 0)
+		errno = EIO;	/* a short file is an I/O error here */
+	return -1;
 }
 
 /* A whole regular file of at most max bytes, NUL-terminated. */
@@ -381,7 +348,7 @@ readers_ova_tar(int fd, int verify, char **cause)
 	for (i = 0; i < vm->ndisks; i++) {
 		struct disk *d = &vm->disks[i];
 
-		if (d->path == NULL || !readers_below(d->path))
+		if (d->path == NULL || !path_inside(d->path))
 			continue;	/* ovf_parse said why */
 		if ((t = readers_member(e, n, ovf->name, d->path)) ==
 		    NULL) {
@@ -422,7 +389,7 @@ readers_verify_dir(const char *dir, const char *mfpath, const struct vm *vm,
 		return -1;
 	}
 	for (i = 0; i < nm && rc == 0; i++) {
-		if (!readers_below(m[i].file)) {
+		if (!path_inside(m[i].file)) {
 			cause_set(cause, "the manifest lists '%s', which is "
 			    "not a file of the package: export it again",
 			    m[i].file);
@@ -485,7 +452,7 @@ readers_ova_ovf(const char *path, int verify, char **cause)
 		struct disk *d = &vm->disks[i];
 		char *why = NULL;
 
-		if (d->path == NULL || !readers_below(d->path))
+		if (d->path == NULL || !path_inside(d->path))
 			continue;	/* ovf_parse said why */
 		full = readers_join(dir, d->path);
 		memset(&probed, 0, sizeof probed);
@@ -857,7 +824,7 @@ readers_export_domain(struct inventory *inv, const char *domain)
 		for (j = 0; j < vm->ndisks; j++) {
 			struct disk *d = &vm->disks[j];
 
-			if (d->path == NULL || !readers_below(d->path))
+			if (d->path == NULL || !path_inside(d->path))
 				continue;	/* ovf_parse said why */
 			xasprintf(&img, "%s/images/%s", domain, d->path);
 			memset(&probed, 0, sizeof probed);

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "backend.h"
 
 /* $XDG_CONFIG_HOME/virt-import/NAME. */
@@ -129,4 +131,38 @@ out:
 	free(tmp);
 	free(path);
 	return rc;
+}
+
+/*
+ * Parse a store's text: a JSON object with "version": version and an array
+ * under key.  Returns the root (put it when done) with *list pointing into
+ * it, or NULL with a cause naming what is wrong.
+ */
+struct json_object *
+store_parse(const char *text, int version, const char *key,
+    struct json_object **list, char **cause)
+{
+	struct json_tokener *tok;
+	struct json_object *root, *v;
+
+	tok = json_tokener_new();
+	root = json_tokener_parse_ex(tok, text, (int)strlen(text));
+	if (root == NULL || json_tokener_get_error(tok) != json_tokener_success) {
+		cause_set(cause, "it is not valid JSON (%s at byte %zu)",
+		    json_tokener_error_desc(json_tokener_get_error(tok)),
+		    json_tokener_get_parse_end(tok));
+		json_tokener_free(tok);
+		json_object_put(root);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	if (!json_object_object_get_ex(root, "version", &v) ||
+	    json_object_get_int(v) != version ||
+	    !json_object_object_get_ex(root, key, list) ||
+	    !json_object_is_type(*list, json_type_array)) {
+		cause_set(cause, "it is not a version %d %s file", version, key);
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
 }

@@ -163,29 +163,6 @@ tar_entries_free(struct tar_entry *entries, size_t n)
 	free(entries);
 }
 
-/* Read exactly len bytes at off; 0, or -1 with errno (0 at end of file). */
-static int
-tar_pread(int fd, void *buf, size_t len, uint64_t off)
-{
-	unsigned char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = 0;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 /*
  * Pax extended header records, "LEN key=value\n" each, where LEN counts the
  * whole record.  path= names the next member; size= overrides its header's
@@ -297,7 +274,7 @@ tar_index(int fd, size_t *n, char **cause)
 			    pos);
 			goto fail;
 		}
-		if (tar_pread(fd, block, sizeof block, pos) != 0) {
+		if (pread_full(fd, block, sizeof block, pos) != 0) {
 			cause_set(cause, "cannot read the archive at byte %"
 			    PRIu64 ": %s", pos, errno != 0 ? strerror(errno) :
 			    "unexpected end of file");
@@ -344,7 +321,7 @@ tar_index(int fd, size_t *n, char **cause)
 				goto fail;
 			}
 			ext = xmalloc((size_t)e.size + 1);
-			if (tar_pread(fd, ext, (size_t)e.size, data) != 0) {
+			if (pread_full(fd, ext, (size_t)e.size, data) != 0) {
 				cause_set(cause, "cannot read the archive at "
 				    "byte %" PRIu64 ": %s", data, errno != 0 ?
 				    strerror(errno) : "unexpected end of file");

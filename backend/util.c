@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend.h"
 
@@ -190,4 +191,53 @@ char *
 path_config_dir(char **cause)
 {
 	return path_xdg_dir("XDG_CONFIG_HOME", ".config", cause);
+}
+
+/*
+ * Is name a relative path that stays below its folder: not empty, not
+ * absolute, no empty, "." or ".." component?  Used for names that come from
+ * files (OVF references, manifest entries, tar members) before they are
+ * matched or opened.
+ */
+int
+path_inside(const char *name)
+{
+	const char *p = name, *slash;
+	size_t len;
+
+	if (*name == '\0' || *name == '/')
+		return 0;
+	for (;;) {
+		slash = strchr(p, '/');
+		len = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (slash == NULL)
+			return 1;
+		p = slash + 1;
+	}
+}
+
+/* Read exactly len bytes at off: 0, or -1 with errno (0 at end of file). */
+int
+pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	unsigned char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = pread(fd, p, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = 0;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
 }
