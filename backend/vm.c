@@ -99,41 +99,32 @@ vm_capacity(const struct vm *vm)
 	return sum;
 }
 
+/* How people read a power state, and its one-word form for JSON. */
+static const struct {
+	const char	*name;
+	const char	*token;
+} vm_powers[] = {
+	[VM_POWER_UNKNOWN] = { "unknown", "unknown" },
+	[VM_POWER_OFF] = { "shut off", "shutoff" },
+	[VM_POWER_RUNNING] = { "running", "running" },
+	[VM_POWER_PAUSED] = { "paused", "paused" },
+	[VM_POWER_SUSPENDED] = { "suspended", "suspended" },
+};
+
 const char *
 vm_power_name(enum vm_power p)
 {
-	switch (p) {
-	case VM_POWER_OFF:
-		return "shut off";
-	case VM_POWER_RUNNING:
-		return "running";
-	case VM_POWER_PAUSED:
-		return "paused";
-	case VM_POWER_SUSPENDED:
-		return "suspended";
-	case VM_POWER_UNKNOWN:
-		break;
-	}
-	return "unknown";
+	if ((size_t)p >= sizeof vm_powers / sizeof *vm_powers)
+		return "unknown";
+	return vm_powers[p].name;
 }
 
-/* A one-word form for JSON and scripts. */
 const char *
 vm_power_token(enum vm_power p)
 {
-	switch (p) {
-	case VM_POWER_OFF:
-		return "shutoff";
-	case VM_POWER_RUNNING:
-		return "running";
-	case VM_POWER_PAUSED:
-		return "paused";
-	case VM_POWER_SUSPENDED:
-		return "suspended";
-	case VM_POWER_UNKNOWN:
-		break;
-	}
-	return "unknown";
+	if ((size_t)p >= sizeof vm_powers / sizeof *vm_powers)
+		return "unknown";
+	return vm_powers[p].token;
 }
 
 const char *

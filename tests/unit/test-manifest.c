@@ -104,13 +104,7 @@ check_fails(const char *name, const char *want)
 
 	m = parse(name, &n, &cause);
 	CHECK(m == NULL && n == 0);
-	if (cause == NULL || strstr(cause, want) == NULL) {
-		char msg[512];
-
-		snprintf(msg, sizeof msg, "%s: '%s' lacks '%s'", name,
-		    cause != NULL ? cause : "(null)", want);
-		unit_fail(__FILE__, __LINE__, msg);
-	}
+	CHECK_CAUSE(name, cause, want);
 	free(cause);
 }
 

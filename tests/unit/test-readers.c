@@ -14,26 +14,6 @@
 
 #define SD	"3b4c5d6e-7f80-4192-a3b4-c5d6e7f80912"
 
-static char *
-data(const char *rel)
-{
-	const char *top = getenv("VI_TOP");
-	char *path;
-
-	xasprintf(&path, "%s/tests/unit/data/%s", top != NULL ? top : ".", rel);
-	return path;
-}
-
-static char *
-tmp(const char *name)
-{
-	const char *dir = getenv("VI_TMP");
-	char *path;
-
-	xasprintf(&path, "%s/%s", dir != NULL ? dir : "/tmp", name);
-	return path;
-}
-
 /* Read a source of one VM; NULL (and a failed check) if it is not one. */
 static struct vm *
 one(struct inventory *inv)
@@ -116,7 +96,7 @@ write_tar(const char *path, const char **names, const char **contents,
 static void
 test_ova_ovftool(void)
 {
-	char *path = data("ova/web01.ova"), *cause = NULL;
+	char *path = unit_data_path("ova/web01.ova"), *cause = NULL;
 	struct inventory *inv;
 	struct vm *vm;
 
@@ -146,7 +126,7 @@ test_ova_ovftool(void)
 static void
 test_ova_virtualbox_sha1(void)
 {
-	char *path = data("ova/vbox-sha1.ova"), *cause = NULL;
+	char *path = unit_data_path("ova/vbox-sha1.ova"), *cause = NULL;
 	struct inventory *inv;
 	struct vm *vm;
 
@@ -163,7 +143,7 @@ test_ova_virtualbox_sha1(void)
 static void
 test_ova_bad_digest(void)
 {
-	char *path = data("ova/bad-digest.ova"), *cause = NULL;
+	char *path = unit_data_path("ova/bad-digest.ova"), *cause = NULL;
 	struct inventory *inv;
 
 	inv = ova_read(path, 1, &cause);
@@ -189,7 +169,7 @@ test_ova_manifest_cases(void)
 	    "<VirtualHardwareSection/></VirtualSystem></Envelope>";
 	const char *names[3] = { "tiny.ovf", "tiny.mf", "other.mf" };
 	const char *contents[3];
-	char *path = tmp("manifest.ova"), *cause = NULL, *mf;
+	char *path = unit_tmp_path("manifest.ova"), *cause = NULL, *mf;
 	struct inventory *inv;
 	struct sha_ctx ctx;
 	char hex[65];
@@ -266,7 +246,7 @@ test_ova_descriptor_in_a_folder(void)
 	const char *names[4] = { "pkg/sub.ovf", "pkg/sub.mf", "d.img",
 	    "pkg/d.img" };
 	const char *contents[4];
-	char *path = tmp("folder.ova"), *mf, *cause = NULL, hex[65];
+	char *path = unit_tmp_path("folder.ova"), *mf, *cause = NULL, hex[65];
 	struct inventory *inv;
 	struct sha_ctx ctx;
 	struct vm *vm;
@@ -299,8 +279,8 @@ test_ova_descriptor_in_a_folder(void)
 static void
 test_ova_folder(void)
 {
-	char *dir = data("ova/ovfdir"), *ovf = data("ova/ovfdir/web01.ovf");
-	char *bad = data("ova/ovfdir-bad"), *cause = NULL, *want;
+	char *dir = unit_data_path("ova/ovfdir"), *ovf = unit_data_path("ova/ovfdir/web01.ovf");
+	char *bad = unit_data_path("ova/ovfdir-bad"), *cause = NULL, *want;
 	struct inventory *inv;
 	struct vm *vm;
 
@@ -336,13 +316,13 @@ test_ova_folder(void)
 	free(bad);
 
 	/* A folder must hold exactly one descriptor. */
-	dir = data("vmx");
+	dir = unit_data_path("vmx");
 	CHECK(ova_read(dir, 0, &cause) == NULL);
 	check_cause("no ovf", cause, "holds no .ovf descriptor");
 	free(cause);
 	cause = NULL;
 	free(dir);
-	dir = data("ovf");
+	dir = unit_data_path("ovf");
 	CHECK(ova_read(dir, 0, &cause) == NULL);
 	check_cause("many ovf", cause, ".ovf descriptors: give the path of "
 	    "one of them");
@@ -360,7 +340,7 @@ test_ova_long_names_and_header_sizes(void)
 	char *path;
 
 	for (i = 0; i < 2; i++) {
-		path = data(files[i]);
+		path = unit_data_path(files[i]);
 		inv = ova_read(path, 1, NULL);
 		if ((vm = one(inv)) != NULL) {
 			/* The OVF gives neither: the qcow2 header does. */
@@ -377,7 +357,7 @@ test_ova_long_names_and_header_sizes(void)
 static void
 test_ova_missing_disk(void)
 {
-	char *path = data("ova/missing-disk.ova");
+	char *path = unit_data_path("ova/missing-disk.ova");
 	struct inventory *inv = ova_read(path, 1, NULL);
 	struct vm *vm;
 
@@ -393,7 +373,7 @@ test_ova_missing_disk(void)
 static void
 test_ova_hostile(void)
 {
-	char *path = data("ova/hostile.ova"), *cause = NULL;
+	char *path = unit_data_path("ova/hostile.ova"), *cause = NULL;
 	struct inventory *inv = ova_read(path, 1, &cause);
 	struct vm *vm;
 
@@ -424,7 +404,7 @@ test_ova_hostile(void)
 static void
 check_ova_fails(const char *file, const char *want)
 {
-	char *path = data(file), *cause = NULL;
+	char *path = unit_data_path(file), *cause = NULL;
 	struct inventory *inv = ova_read(path, 1, &cause);
 
 	CHECK(inv == NULL);
@@ -453,7 +433,7 @@ test_ova_broken(void)
 static void
 test_vmx_folder(void)
 {
-	char *path = data("vmx/web01/web01.vmx"), *dir = data("vmx/web01");
+	char *path = unit_data_path("vmx/web01/web01.vmx"), *dir = unit_data_path("vmx/web01");
 	char *want, *cause = NULL;
 	struct inventory *inv = vmx_read(path, &cause);
 	struct vm *vm;
@@ -483,7 +463,7 @@ test_vmx_folder(void)
 	free(dir);
 
 	/* Disks on datastores this machine does not have. */
-	path = data("vmx/esxi70-win2019.vmx");
+	path = unit_data_path("vmx/esxi70-win2019.vmx");
 	inv = vmx_read(path, NULL);
 	if ((vm = one(inv)) != NULL) {
 		CHECK(vm->nproblems == 2);
@@ -495,14 +475,14 @@ test_vmx_folder(void)
 	inventory_free(inv);
 	free(path);
 
-	path = data("vmx/bad-unterminated.vmx");
+	path = unit_data_path("vmx/bad-unterminated.vmx");
 	CHECK(vmx_read(path, &cause) == NULL);
 	check_cause("bad vmx", cause, "bad-unterminated.vmx: the .vmx is "
 	    "malformed: line 2");
 	free(cause);
 	cause = NULL;
 	free(path);
-	path = data("vmx");
+	path = unit_data_path("vmx");
 	CHECK(vmx_read(path, &cause) == NULL);
 	check_cause("a folder", cause, "is not a file");
 	free(cause);
@@ -512,8 +492,8 @@ test_vmx_folder(void)
 static void
 test_xml_file(void)
 {
-	char *xml = tmp("domain.xml"), *qcow = data("diskimg/tiny.qcow2");
-	char *raw = data("diskimg/tiny.raw"), *cause = NULL;
+	char *xml = unit_tmp_path("domain.xml"), *qcow = unit_data_path("diskimg/tiny.qcow2");
+	char *raw = unit_data_path("diskimg/tiny.raw"), *cause = NULL;
 	struct inventory *inv;
 	struct vm *vm;
 	FILE *f;
@@ -575,7 +555,7 @@ test_xml_file(void)
 	free(qcow);
 	free(raw);
 
-	xml = data("ovf/vbox61-ubuntu.ovf");
+	xml = unit_data_path("ovf/vbox61-ubuntu.ovf");
 	CHECK(xmlfile_read(xml, &cause) == NULL);
 	check_cause("an OVF as XML", cause, "vbox61-ubuntu.ovf: the document "
 	    "is not a libvirt domain");
@@ -586,7 +566,7 @@ test_xml_file(void)
 static void
 check_export(const char *rel)
 {
-	char *path = data(rel), *cause = NULL, *want;
+	char *path = unit_data_path(rel), *cause = NULL, *want;
 	struct inventory *inv = export_read(path, &cause);
 	struct vm *vm, *broken;
 
@@ -638,7 +618,7 @@ test_export_domain(void)
 	check_export("export");			/* the mount point */
 	check_export("export/" SD);		/* the domain's folder */
 
-	path = data("ova");
+	path = unit_data_path("ova");
 	CHECK(export_read(path, &cause) == NULL);
 	check_cause("not a domain", cause, "is not an oVirt export domain");
 	free(cause);
@@ -648,7 +628,7 @@ test_export_domain(void)
 static void
 test_dir_scan(void)
 {
-	char *path = data("dir"), *cause = NULL;
+	char *path = unit_data_path("dir"), *cause = NULL;
 	struct inventory *inv = dir_read(path, &cause);
 	size_t i, web01 = 0, detailed = 0;
 	struct vm *broken = NULL;
@@ -677,14 +657,14 @@ test_dir_scan(void)
 	inventory_free(inv);
 	free(path);
 
-	path = data("diskimg");
+	path = unit_data_path("diskimg");
 	CHECK(dir_read(path, &cause) == NULL);
 	check_cause("no sources", cause, "holds no .ova, .ovf, .vmx or libvirt "
 	    "domain .xml file");
 	free(cause);
 	cause = NULL;
 	free(path);
-	path = data("no-such-folder");
+	path = unit_data_path("no-such-folder");
 	CHECK(dir_read(path, &cause) == NULL);
 	check_cause("missing", cause, "cannot open folder");
 	free(cause);

@@ -46,21 +46,11 @@ block(unsigned char *b, const char *name, unsigned long long size, char type,
 static char *
 data_path(const char *name)
 {
-	const char *top = getenv("VI_TOP");
-	char *path;
+	char *rel, *path;
 
-	xasprintf(&path, "%s/tests/unit/data/ova/%s", top != NULL ? top : ".",
-	    name);
-	return path;
-}
-
-static char *
-tmp_path(const char *name)
-{
-	const char *dir = getenv("VI_TMP");
-	char *path;
-
-	xasprintf(&path, "%s/%s", dir != NULL ? dir : "/tmp", name);
+	xasprintf(&rel, "ova/%s", name);
+	path = unit_data_path(rel);
+	free(rel);
 	return path;
 }
 
@@ -362,7 +352,7 @@ static char *
 sparse_archive(const char *name, const unsigned char *blocks, size_t len,
     unsigned long long size)
 {
-	char *path = tmp_path(name);
+	char *path = unit_tmp_path(name);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 	CHECK(fd >= 0);
@@ -487,7 +477,7 @@ test_index_without_end_blocks(void)
 
 	/* A file shorter than a header is no archive. */
 	{
-		char *p2 = tmp_path("short.ova"), *cause = NULL;
+		char *p2 = unit_tmp_path("short.ova"), *cause = NULL;
 
 		fd = open(p2, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		CHECK(write(fd, "hello\n", 6) == 6);

@@ -243,13 +243,7 @@ check_fails(const char *name, const char *want)
 
 	CHECK(vm == NULL);
 	vm_free(vm);
-	if (cause == NULL || strstr(cause, want) == NULL) {
-		char m[512];
-
-		snprintf(m, sizeof m, "%s: '%s' lacks '%s'", name,
-		    cause != NULL ? cause : "(null)", want);
-		unit_fail(__FILE__, __LINE__, m);
-	}
+	CHECK_CAUSE(name, cause, want);
 	free(cause);
 }
 

@@ -68,3 +68,39 @@ unit_fixture(const char *dir, const char *name, size_t *len)
 	free(path);
 	return buf;
 }
+
+/* $VI_TOP/tests/unit/data/REL, allocated. */
+char *
+unit_data_path(const char *rel)
+{
+	const char *top = getenv("VI_TOP");
+	char *path;
+
+	xasprintf(&path, "%s/tests/unit/data/%s", top != NULL ? top : ".", rel);
+	return path;
+}
+
+/* $VI_TMP/NAME (the runner's per-test directory), allocated. */
+char *
+unit_tmp_path(const char *name)
+{
+	const char *dir = getenv("VI_TMP");
+	char *path;
+
+	xasprintf(&path, "%s/%s", dir != NULL ? dir : "/tmp", name);
+	return path;
+}
+
+/* Fail the case unless cause holds want; name says which input it was. */
+void
+unit_expect_cause(const char *file, int line, const char *name,
+    const char *cause, const char *want)
+{
+	char msg[512];
+
+	if (cause != NULL && strstr(cause, want) != NULL)
+		return;
+	snprintf(msg, sizeof msg, "%s: '%s' lacks '%s'", name,
+	    cause != NULL ? cause : "(null)", want);
+	unit_fail(file, line, msg);
+}

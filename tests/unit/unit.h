@@ -16,6 +16,13 @@ void unit_fail(const char *, int, const char *);
 void unit_run(const char *, void (*)(void));
 int unit_done(void);
 char *unit_fixture(const char *, const char *, size_t *);
+char *unit_data_path(const char *);
+char *unit_tmp_path(const char *);
+void unit_expect_cause(const char *, int, const char *, const char *,
+    const char *);
+/* The cause of a refused input names what is wrong: CHECK_CAUSE(file, ...). */
+#define CHECK_CAUSE(name, cause, want) \
+	unit_expect_cause(__FILE__, __LINE__, (name), (cause), (want))
 
 #define CHECK(cond) do {						\
 	if (!(cond))							\
