@@ -53,5 +53,14 @@ wait_for() {
 	return 1
 }
 
+# lab_down_at_exit: when the script ends, bring down the lab in VI_LAB_DIR
+# and, if lib.sh made VI_TMP itself, remove it as its own trap would have.
+lab_down_at_exit() {
+	_own_tmp=0
+	[ -z "$(trap -p EXIT)" ] || _own_tmp=1
+	trap '"$VI_LAB" down >>"$VI_TMP/final-down.log" 2>&1 || cat "$VI_TMP/final-down.log"
+		[ "$_own_tmp" -eq 0 ] || rm -rf "$VI_TMP"' EXIT
+}
+
 # finish: the script's exit status from what it reported.
 finish() { exit "$vi_failed"; }

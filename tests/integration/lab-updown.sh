@@ -19,14 +19,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export VI_LAB_DIR="$VI_TMP/lab"
-own_tmp=0
-[ -z "$(trap -p EXIT)" ] || own_tmp=1
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	"$VI_LAB" down >>"$VI_TMP/final-down.log" 2>&1 || cat "$VI_TMP/final-down.log"
-	[ "$own_tmp" -eq 0 ] || rm -rf "$VI_TMP"
-}
-trap cleanup EXIT
+lab_down_at_exit
 
 mountinfo_before=$(cat /proc/self/mountinfo)
 

@@ -22,14 +22,7 @@ export LC_ALL=C.UTF-8
 export VI_LAB_DIR="$VI_TMP/lab"
 export VI_LAB_VCSIM_VMS=4
 fixtures=$VI_TOP/tests/unit/data/domxml
-own_tmp=0
-[ -z "$(trap -p EXIT)" ] || own_tmp=1
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	"$VI_LAB" down >>"$VI_TMP/final-down.log" 2>&1 || cat "$VI_TMP/final-down.log"
-	[ "$own_tmp" -eq 0 ] || rm -rf "$VI_TMP"
-}
-trap cleanup EXIT
+lab_down_at_exit
 
 ms() { local t=${EPOCHREALTIME/./}; echo "${t:0:-3}"; }
 secs() { local d=$(($(ms) - $1)); printf '%d.%03d' $((d / 1000)) $((d % 1000)); }
