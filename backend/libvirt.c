@@ -373,13 +373,15 @@ libvirt_list(const char *uri, const char *password_file, char **cause)
 /*
  * A disk's virtual size and allocation.  A storage volume with the disk's
  * path answers for drivers that manage their storage (QEMU pools, the test
- * driver); otherwise the QEMU driver reads the image itself.  Two drivers
- * are not asked, because unknown is better than wrong or a crash:
- * - the test driver answers GetBlockInfo with a fixed made-up size;
- * - libvirt 9.0's ESX driver dereferences NULL in StorageVolGetInfo when a
- *   datastore search returns a file without disk details (seen with vcsim;
- *   virsh vol-info crashes the same way).  VMware sizes come from the VMDK
- *   descriptors instead.
+ * driver, ESX datastores: "[datastore] dir/disk.vmdk"); otherwise the QEMU
+ * driver reads the image itself.  The test driver is not asked for block
+ * info, because it answers with a fixed made-up size (unknown is better
+ * than wrong), nor is ESX, which has no such call.
+ *
+ * ESX: the volume's size comes from a datastore search for the VMDK with
+ * disk details, which a real host always fills in.  libvirt 9.0 reads them
+ * unchecked (a server that leaves them out crashes StorageVolGetInfo; stock
+ * vcsim 0.24 did, see tests/lab/vcsim-fixer).
  */
 static void
 libvirt_disk_size(virDomainPtr dom, struct disk *d)
@@ -390,7 +392,7 @@ libvirt_disk_size(virDomainPtr dom, struct disk *d)
 	virDomainBlockInfo bi;
 	const char *type = virConnectGetType(conn);
 
-	if (type == NULL || strcasecmp(type, "ESX") == 0)
+	if (type == NULL)
 		return;
 	if (d->path != NULL &&
 	    (vol = virStorageVolLookupByPath(conn, d->path)) != NULL) {
@@ -402,7 +404,8 @@ libvirt_disk_size(virDomainPtr dom, struct disk *d)
 		if (d->capacity != 0)
 			return;
 	}
-	if (strcasecmp(type, "TEST") == 0 || d->target == NULL)
+	if (strcasecmp(type, "TEST") == 0 || strcasecmp(type, "ESX") == 0 ||
+	    d->target == NULL)
 		return;
 	if (virDomainGetBlockInfo(dom, d->target, &bi, 0) == 0) {
 		d->capacity = bi.capacity;

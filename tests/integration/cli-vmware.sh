@@ -47,6 +47,21 @@ for kind in vpx esx; do
 	vimp list "$uri" --password-file "$pw" --details --json >"$VI_TMP/$kind-d1.json" 2>/dev/null
 	[ "$(jq -c .vms "$VI_TMP/$kind-d.json")" = "$(jq -c .vms "$VI_TMP/$kind-d1.json")" ] &&
 		pass "$kind: 3 connections give what 1 gives" || fail "$kind: connections" "results differ"
+	# Disk capacities: what the VMDK descriptors in the simulator's
+	# datastore say (extent sectors x 512), for every disk of every VM.
+	if [ $kind = vpx ]; then ds=$VI_LAB_VCSIM_DATASTORE_DIR; else ds=$VI_LAB_VCSIM_ESX_DATASTORE_DIR; fi
+	bad=0 n=0
+	while IFS=$'\t' read -r dpath cap; do
+		rel=${dpath#\[*\] }
+		want=$(awk '$1 == "RW" { s += $2 } END { print s * 512 }' "$ds/$rel" 2>/dev/null)
+		n=$((n + 1))
+		if [ "$cap" != "$want" ] || [ "$want" = 0 ]; then
+			echo "$dpath: capacity $cap, descriptor says $want"
+			bad=1
+		fi
+	done < <(jq -r '.vms[].disks[] | [.path, (.capacity_bytes | tostring)] | @tsv' "$VI_TMP/$kind-d.json")
+	[ $bad = 0 ] && [ $n -gt 0 ] && pass "$kind: the capacity of all $n disks matches their VMDK descriptors" ||
+		fail "$kind: disk capacity" "wrong or unknown capacities (above)"
 done
 
 n=$(jq '[.vms[] | select(any(.problems[]; .code == "duplicate-mac"))] | length' "$VI_TMP/vpx-d.json")

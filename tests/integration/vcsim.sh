@@ -255,6 +255,20 @@ for_uri() {
 		grep -v 'warning :' "$VI_TMP/$label-pool.err" | tail -n 5
 		fail "$label: pool-dumpxml LocalDS_0 has the datastore's mount path" "want $want"
 	fi
+	# Volume info: capacityKb and fileSize, which the fixer adds from the
+	# descriptor (stock vcsim leaves them out and libvirt 9.0 crashes).
+	vmdk=$(cd "$want" && ls -d -- */disk1.vmdk 2>/dev/null | head -n 1)
+	sectors=$(awk '$1 == "RW" { s += $2 } END { print s + 0 }' "$want/$vmdk" 2>/dev/null)
+	out=$(virsh -q -c "$uri" vol-info --bytes --pool LocalDS_0 "$vmdk" 2>"$VI_TMP/$label-vol.err")
+	rc=$?
+	if [ $rc = 0 ] && [ "$sectors" -gt 0 ] &&
+		printf '%s\n' "$out" | grep -Eq "^Capacity: +$((sectors * 512)) bytes"; then
+		pass "$label: vol-info on a VMDK gives the descriptor's capacity"
+	else
+		printf 'rc %s\n%s\n' "$rc" "$out"
+		grep -v 'warning :' "$VI_TMP/$label-vol.err" | tail -n 5
+		fail "$label: vol-info on a VMDK gives the descriptor's capacity" "want $((sectors * 512)) bytes ($vmdk)"
+	fi
 }
 
 for_uri vpx "$VI_LAB_VPX_URI" "$VI_LAB_VCSIM_MANIFEST" DC0_C0_H0

@@ -23,6 +23,15 @@
 //     that holds the datastore, which is what a real host reports as the
 //     mount point).
 //
+//  3. A VmDiskFileInfo in a datastore search result gets the <capacityKb>
+//     vcsim leaves out, and a <fileSize> that counts the disk's data
+//     (its extents) rather than the small descriptor file.  libvirt asks
+//     for both (VmDiskFileQuery details) and a real host sends both;
+//     libvirt 9.0's StorageVolGetInfo dereferences them unchecked, so
+//     without this fix `virsh vol-info` on a vcsim disk crashes.  The
+//     values come from the VMDK descriptor in the datastore's directory
+//     (its extent lines) and from the extents' allocated blocks.
+//
 // Everything else (the /folder file service that libvirt and virt-v2v use
 // for .vmx and disk downloads, non-SOAP requests) passes through untouched.
 //
@@ -108,6 +117,13 @@ type frame struct {
 	// For <obj>: its text is the moref of the object a returnval describes.
 	objType string
 	textAt  int
+	// For a VmDiskFileInfo <file>: its path, where its fileSize text is
+	// in the output, and whether it has a capacityKb.
+	diskFile      bool
+	diskPath      string
+	sizeAt        int
+	sizeEnd       int
+	hasCapacityKb bool
 }
 
 // rewriter holds the state of one response rewrite.
@@ -119,6 +135,9 @@ type rewriter struct {
 	// mountPath returns the mount path of a datastore moref ("" if unknown).
 	mountPath func(moref string) string
 	fixes     int
+	// The datastore moref and folder of the search result being read.
+	searchDS     string
+	searchFolder string
 }
 
 // fixSOAP rewrites one SOAP response body; it returns the new body and how
@@ -327,6 +346,13 @@ func (r *rewriter) startTag(s []byte) (int, error) {
 	if parent != nil && parent.mountInfo && f.local == "path" {
 		parent.hasPath = true
 	}
+	if f.local == "file" && f.xsiType == "VmDiskFileInfo" {
+		f.diskFile = true
+		f.sizeAt = -1
+	}
+	if parent != nil && parent.diskFile && f.local == "capacityKb" {
+		parent.hasCapacityKb = true
+	}
 	// (Go's encoder, which vcsim uses, never writes empty-element tags,
 	// so an empty <mountInfo/> needs no fix.)
 	if !empty {
@@ -345,6 +371,39 @@ func (r *rewriter) endTag() error {
 	if f.local == "obj" && f.objType == "Datastore" {
 		r.datastore = strings.TrimSpace(string(r.out[f.textAt:]))
 	}
+	var parent *frame
+	if len(r.stack) > 1 {
+		parent = &r.stack[len(r.stack)-2]
+	}
+	text := func() string { return unescapeText(strings.TrimSpace(string(r.out[f.textAt:]))) }
+	switch {
+	case f.local == "datastore":
+		if t := text(); !strings.Contains(t, "<") {
+			r.searchDS = t
+		}
+	case f.local == "folderPath":
+		r.searchFolder = text()
+	case parent != nil && parent.diskFile && f.local == "path":
+		parent.diskPath = text()
+	case parent != nil && parent.diskFile && f.local == "fileSize":
+		parent.sizeAt, parent.sizeEnd = f.textAt, len(r.out)
+	}
+	// Fix 3: a VmDiskFileInfo without capacityKb.
+	if f.diskFile && !f.hasCapacityKb && r.searchDS != "" && f.diskPath != "" {
+		if root := r.mountPath(r.searchDS); root != "" {
+			if capKb, used, ok := vmdkSizes(root, r.searchFolder, f.diskPath); ok {
+				num := []byte(strconv.FormatInt(used, 10))
+				if f.sizeAt >= 0 {
+					tail := append([]byte(nil), r.out[f.sizeEnd:]...)
+					r.out = append(append(r.out[:f.sizeAt], num...), tail...)
+				} else {
+					r.out = append(r.out, "<fileSize>"+string(num)+"</fileSize>"...)
+				}
+				r.out = append(r.out, "<capacityKb>"+strconv.FormatInt(capKb, 10)+"</capacityKb>"...)
+				r.fixes++
+			}
+		}
+	}
 	// Fix 2: a DatastoreHostMount's mountInfo without <path>.
 	if f.mountInfo && !f.hasPath && r.datastore != "" {
 		if p := r.mountPath(r.datastore); p != "" {
@@ -355,6 +414,58 @@ func (r *rewriter) endTag() error {
 	}
 	r.stack = r.stack[:len(r.stack)-1]
 	return nil
+}
+
+// vmdkSizes reads the VMDK descriptor folder/name under a datastore's
+// mount path: the disk's capacity in KiB (sum of its extents' sectors) and
+// the bytes its extents take on disk.  ok is false for anything that is
+// not a readable text descriptor inside the datastore.
+func vmdkSizes(root, folder, name string) (capKb, used int64, ok bool) {
+	// folderPath is "[datastore] dir" or "[datastore] dir/".
+	if k := strings.Index(folder, "] "); strings.HasPrefix(folder, "[") && k >= 0 {
+		folder = folder[k+2:]
+	} else if strings.HasPrefix(folder, "[") && strings.HasSuffix(folder, "]") {
+		folder = ""
+	}
+	dir := filepath.Join(root, filepath.FromSlash(folder))
+	file := filepath.Join(dir, name)
+	if rel, err := filepath.Rel(root, file); err != nil || strings.HasPrefix(rel, "..") {
+		return 0, 0, false
+	}
+	fh, err := os.Open(file)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, 64<<10))
+	if err != nil || !bytes.Contains(data, []byte("createType")) {
+		return 0, 0, false
+	}
+	var sectors int64
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		// RW 1075200 VMFS "disk1-flat.vmdk" [offset]
+		if len(f) < 4 || (f[0] != "RW" && f[0] != "RDONLY" && f[0] != "NOACCESS") {
+			continue
+		}
+		n, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil || n < 0 {
+			return 0, 0, false
+		}
+		sectors += n
+		ext := strings.Trim(strings.Join(f[3:], " "), `"`)
+		if k := strings.LastIndexByte(ext, '"'); k >= 0 {
+			ext = ext[:k]
+		}
+		var st syscall.Stat_t
+		if syscall.Stat(filepath.Join(dir, filepath.Base(ext)), &st) == nil {
+			used += st.Blocks * 512
+		}
+	}
+	if sectors == 0 {
+		return 0, 0, false
+	}
+	return sectors * 512 / 1024, used, true
 }
 
 func xmlText(s string) string {
