@@ -268,6 +268,8 @@ struct sshc *sshc_connect(const struct proxy *, const char *, char **);
 void sshc_close(struct sshc *);
 int sshc_fd(const struct sshc *);
 const char *sshc_fingerprint(const struct sshc *);
+void *sshc_session(struct sshc *);
+const char *sshc_where(const struct sshc *);
 char *sshc_known_hosts_path(const struct proxy *, char **);
 char *sshc_quote(const char *, size_t, char **);
 char *sshc_command(const char *const *, char **);

@@ -511,6 +511,20 @@ sshc_fingerprint(const struct sshc *c)
 	return c->fingerprint;
 }
 
+/* The libssh session (an ssh_session), for SFTP and the channel engine. */
+void *
+sshc_session(struct sshc *c)
+{
+	return c->session;
+}
+
+/* "proxy 'NAME' (user@host:port)", for messages. */
+const char *
+sshc_where(const struct sshc *c)
+{
+	return c->where;
+}
+
 void
 sshc_result_free(struct sshc_result *r)
 {
