@@ -208,6 +208,7 @@ char *store_path(const char *, char **);
 int store_lock(const char *, char **);
 char *store_read(const char *, char **, char **);
 int store_write(const char *, const char *, char **);
+int store_write_path(const char *, const char *, char **);
 struct json_object *store_parse(const char *, int, const char *,
     struct json_object **, char **);
 
@@ -254,6 +255,7 @@ struct proxy *proxy_find(const char *, char **);
 
 /* ssh.c: SSH sessions to proxies (libssh 0.10), one exec channel a command. */
 #define SSHC_OUTPUT_MAX	(1024 * 1024)	/* kept of stdout and of stderr */
+#define SSHC_CONNECT_TIMEOUT 15		/* s, connect and log-in */
 struct sshc;
 struct sshc_result {
 	char		*out;		/* NUL-terminated, may hold NULs */
@@ -277,6 +279,91 @@ int sshc_run(struct sshc *, const char *const *, unsigned,
     struct sshc_result *, char **);
 void sshc_result_free(struct sshc_result *);
 char *sshc_base64(const unsigned char *, size_t);
+
+/*
+ * sshmux.c: many commands at once on one SSH session, stepped from the
+ * caller's poll() loop.  done is called exactly once per command (error
+ * NULL: it ran and ended with status/signal); callbacks may start commands
+ * but must not free the engine.
+ */
+struct sshm;
+struct sshm_chan;
+struct sshm_exit {
+	const char	*error;		/* the session failed: why */
+	int		 status;	/* exit status, -1 when killed */
+	const char	*signal;	/* the signal's name when killed */
+};
+struct sshm_ops {
+	void	(*data)(void *, int, const char *, size_t); /* stream 0/1 */
+	void	(*done)(void *, const struct sshm_exit *);
+};
+struct sshm *sshm_new(struct sshc *, unsigned);
+void sshm_free(struct sshm *);
+struct sshc *sshm_sshc(struct sshm *);
+struct sshm_chan *sshm_exec(struct sshm *, const char *const *,
+    const struct sshm_ops *, void *, char **);
+void sshm_abandon(struct sshm_chan *);
+int sshm_fd(const struct sshm *);
+short sshm_events(const struct sshm *);
+int sshm_timeout(const struct sshm *);
+int sshm_step(struct sshm *, int);
+int sshm_run(struct sshm *);
+int sshm_dead(const struct sshm *);
+const char *sshm_error(const struct sshm *);
+size_t sshm_count(const struct sshm *);
+
+/* rjob.c: remote jobs on a proxy that outlive the SSH connection. */
+enum rjob_state {
+	RJOB_RUNNING,
+	RJOB_DONE,		/* exit status 0 */
+	RJOB_FAILED,		/* another exit status */
+	RJOB_CANCELLED,
+	RJOB_LOST		/* gone without an exit status */
+};
+struct rjob {
+	char		*id;
+	char		*proxy;		/* the proxy's name */
+	char		*dir;		/* the job's folder on the proxy */
+	char		*command;	/* as run, quoted (paths, no secrets) */
+	int64_t		 pid;		/* of the leader, on the proxy */
+	char		*starttime;	/* its /proc start time */
+	char		*mode;		/* "setsid" or "systemd-run" */
+	enum rjob_state	 state;
+	int		 rc;
+	char		*error;
+	int64_t		 created;
+	int64_t		 ended;
+	uint64_t	 log_read;	/* bytes of the log copied here */
+};
+struct rjob_secret {
+	const char	*name;		/* file name under secrets/ */
+	const char	*data;
+	size_t		 len;
+};
+struct rjob_follow;
+struct rjob_follow_ops {
+	void	(*log)(void *, struct rjob *, const char *, size_t);
+	void	(*end)(void *, struct rjob *, int, const char *);
+};
+const char *rjob_state_name(enum rjob_state);
+char *rjob_new_id(void);
+int rjob_id_valid(const char *);
+char *rjob_remote_dir(const struct proxy *, const char *);
+char *rjob_secret_path(const char *, const char *);
+int rjob_secret_name_valid(const char *, char **);
+char *rjob_log_path(const char *, char **);
+struct rjob *rjob_start(struct sshc *, const struct proxy *, const char *,
+    const char *const *, const struct rjob_secret *, size_t, char **);
+int rjob_save(const struct rjob *, char **);
+struct rjob *rjob_load(const char *, char **);
+struct rjob **rjob_list(size_t *, char **);
+void rjob_list_free(struct rjob **, size_t);
+void rjob_free(struct rjob *);
+struct rjob_follow *rjob_follow_start(struct sshm *, struct rjob *, unsigned,
+    const struct rjob_follow_ops *, void *, char **);
+void rjob_follow_free(struct rjob_follow *);
+int rjob_cancel(struct sshc *, struct rjob *, char **);
+int rjob_remove(struct sshc *, struct rjob *, char **);
 
 /* probe.c: what a proxy can convert, from commands run on it. */
 enum probe_level {

@@ -31,13 +31,6 @@ struct sshc {
 	char		*fingerprint;	/* SHA256:... of the host key */
 };
 
-/* What a running command's callbacks report. */
-struct sshc_exit {
-	int		 got;
-	int		 status;
-	char		*signal;
-};
-
 char *
 sshc_base64(const unsigned char *in, size_t len)
 {
@@ -420,6 +413,7 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 	struct sshc *c;
 	char *kh, *host = NULL, *user = NULL;
 	unsigned port = p->port;
+	long timeout = SSHC_CONNECT_TIMEOUT;
 	int off = 0, on = 1;
 
 	if (proxy_validate(p, cause) != 0)
@@ -452,6 +446,8 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 	ssh_options_set(c->session, SSH_OPTIONS_KNOWNHOSTS, kh);
 	ssh_options_set(c->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 	ssh_options_set(c->session, SSH_OPTIONS_NODELAY, &on);
+	/* A stalled server must not hold the connect and log-in forever. */
+	ssh_options_set(c->session, SSH_OPTIONS_TIMEOUT, &timeout);
 	ssh_options_get(c->session, SSH_OPTIONS_HOST, &host);
 	ssh_options_get(c->session, SSH_OPTIONS_USER, &user);
 	ssh_options_get_port(c->session, &port);
@@ -536,27 +532,6 @@ sshc_result_free(struct sshc_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void
-sshc_on_status(ssh_session s, ssh_channel ch, int status, void *arg)
-{
-	struct sshc_exit *e = arg;
-
-	e->got = 1;
-	e->status = status;
-}
-
-static void
-sshc_on_signal(ssh_session s, ssh_channel ch, const char *sig, int core,
-    const char *msg, const char *lang, void *arg)
-{
-	struct sshc_exit *e = arg;
-
-	e->got = 1;
-	e->status = -1;
-	free(e->signal);
-	e->signal = xstrdup(sig != NULL ? sig : "?");
-}
-
 /* Append to a bounded buffer; what passes the bound is dropped. */
 static void
 sshc_keep(char **buf, size_t *len, const char *data, size_t n, int *trunc)
@@ -571,6 +546,40 @@ sshc_keep(char **buf, size_t *len, const char *data, size_t n, int *trunc)
 	(*buf)[*len] = '\0';
 }
 
+/* What sshc_run collects from its command. */
+struct sshc_collect {
+	struct sshc_result	*r;
+	int			 ended;
+	char			*error;
+};
+
+static void
+sshc_collect_data(void *arg, int stream, const char *buf, size_t n)
+{
+	struct sshc_collect *k = arg;
+	struct sshc_result *r = k->r;
+
+	if (stream == 0)
+		sshc_keep(&r->out, &r->out_len, buf, n, &r->truncated);
+	else
+		sshc_keep(&r->err, &r->err_len, buf, n, &r->truncated);
+}
+
+static void
+sshc_collect_done(void *arg, const struct sshm_exit *e)
+{
+	struct sshc_collect *k = arg;
+
+	k->ended = 1;
+	if (e->error != NULL) {
+		k->error = xstrdup(e->error);
+		return;
+	}
+	k->r->status = e->status;
+	if (e->signal != NULL)
+		k->r->signal = xstrdup(e->signal);
+}
+
 /*
  * Run argv on the proxy and collect its output and exit status.  0 when the
  * command ran (whatever its status); -1 when the connection failed or the
@@ -580,103 +589,33 @@ int
 sshc_run(struct sshc *c, const char *const *argv, unsigned timeout,
     struct sshc_result *r, char **cause)
 {
-	struct ssh_channel_callbacks_struct cb;
-	struct sshc_exit e;
-	ssh_event ev = NULL;
-	ssh_channel ch = NULL;
-	char *line, buf[16384];
-	time_t last;
-	int n, stream, quiet, rc = -1;
+	static const struct sshm_ops ops = {
+		sshc_collect_data, sshc_collect_done
+	};
+	struct sshc_collect k;
+	struct sshm *m;
 
 	memset(r, 0, sizeof *r);
-	memset(&e, 0, sizeof e);
+	memset(&k, 0, sizeof k);
+	k.r = r;
 	r->out = xstrdup("");
 	r->err = xstrdup("");
-	if ((line = sshc_command(argv, cause)) == NULL)
+	m = sshm_new(c, timeout);
+	if (sshm_exec(m, argv, &ops, &k, cause) == NULL) {
+		sshm_free(m);
+		sshc_result_free(r);
 		return -1;
-
-	memset(&cb, 0, sizeof cb);
-	cb.userdata = &e;
-	cb.channel_exit_status_function = sshc_on_status;
-	cb.channel_exit_signal_function = sshc_on_signal;
-	ssh_callbacks_init(&cb);
-	if ((ch = ssh_channel_new(c->session)) == NULL ||
-	    ssh_channel_open_session(ch) != SSH_OK ||
-	    ssh_set_channel_callbacks(ch, &cb) != SSH_OK ||
-	    ssh_channel_request_exec(ch, line) != SSH_OK) {
-		cause_set(cause, "cannot start a command on %s: %s", c->where,
-		    ssh_get_error(c->session));
-		goto out;
 	}
-	ssh_channel_send_eof(ch);
-
-	if ((ev = ssh_event_new()) == NULL ||
-	    ssh_event_add_session(ev, c->session) != SSH_OK)
-		fatalx("ssh_event_new: out of memory");
-	last = time(NULL);
-	for (;;) {
-		quiet = 1;
-		for (stream = 0; stream <= 1; stream++) {
-			while ((n = ssh_channel_read_nonblocking(ch, buf,
-			    sizeof buf, stream)) > 0) {
-				quiet = 0;
-				if (stream == 0)
-					sshc_keep(&r->out, &r->out_len, buf,
-					    (size_t)n, &r->truncated);
-				else
-					sshc_keep(&r->err, &r->err_len, buf,
-					    (size_t)n, &r->truncated);
-			}
-			if (n == SSH_ERROR) {
-				cause_set(cause, "the connection to %s broke: "
-				    "%s", c->where, ssh_get_error(c->session));
-				goto out;
-			}
-		}
-		if ((ssh_channel_is_eof(ch) && e.got) ||
-		    ssh_channel_is_closed(ch))
-			break;
-		if (!quiet)
-			last = time(NULL);
-		else if (time(NULL) - last >= (time_t)timeout) {
-			cause_set(cause, "the proxy stopped answering: %s sent "
-			    "nothing for %u seconds", c->where, timeout);
-			goto out;
-		}
-		/* Wait for the socket and handle what arrives (exit status). */
-		n = ssh_event_dopoll(ev, 1000);
-		if (n == SSH_ERROR) {
-			cause_set(cause, "the connection to %s broke: %s",
-			    c->where, ssh_get_error(c->session));
-			goto out;
-		}
-		if (n == SSH_OK)
-			last = time(NULL);
+	sshm_run(m);
+	if (!k.ended)
+		k.error = xstrdup(sshm_error(m) != NULL ? sshm_error(m) :
+		    "the command did not end");
+	sshm_free(m);
+	if (k.error != NULL) {
+		cause_set(cause, "%s", k.error);
+		free(k.error);
+		sshc_result_free(r);
+		return -1;
 	}
-	if (e.got) {
-		r->status = e.status;
-		r->signal = e.signal;
-		e.signal = NULL;
-	} else
-		r->status = ssh_channel_get_exit_status(ch);
-	rc = 0;
-
-out:
-	if (ev != NULL) {
-		ssh_event_remove_session(ev, c->session);
-		ssh_event_free(ev);
-	}
-	free(e.signal);
-	free(line);
-	if (ch != NULL) {
-		if (ssh_channel_is_open(ch))
-			ssh_channel_close(ch);
-		ssh_channel_free(ch);
-	}
-	if (rc != 0) {
-		free(r->out);
-		free(r->err);
-		memset(r, 0, sizeof *r);
-	}
-	return rc;
+	return 0;
 }

@@ -98,16 +98,14 @@ done:
 	return text;
 }
 
-/* Replace NAME with text: all of it or, on any failure, none of it. */
+/* Replace the file at path with text: all of it or, on any failure, none. */
 int
-store_write(const char *name, const char *text, char **cause)
+store_write_path(const char *path, const char *text, char **cause)
 {
-	char *path, *tmp;
+	char *tmp;
 	size_t len = strlen(text);
 	int fd, rc = -1;
 
-	if ((path = store_path(name, cause)) == NULL)
-		return -1;
 	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1) {
@@ -129,6 +127,19 @@ store_write(const char *name, const char *text, char **cause)
 	rc = 0;
 out:
 	free(tmp);
+	return rc;
+}
+
+/* Replace the store NAME with text: all of it or, on any failure, none. */
+int
+store_write(const char *name, const char *text, char **cause)
+{
+	char *path;
+	int rc;
+
+	if ((path = store_path(name, cause)) == NULL)
+		return -1;
+	rc = store_write_path(path, text, cause);
 	free(path);
 	return rc;
 }

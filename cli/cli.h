@@ -32,6 +32,9 @@ int cmd_provider(int, char **);
 /* cmd-proxy.c */
 int cmd_proxy(int, char **);
 
+/* cmd-job.c */
+int proxy_job_cmd(int, char **);
+
 /* cmd-console.c */
 int cmd_console(int, char **);
 void cli_libvirt_quiet(void);

@@ -15,7 +15,8 @@
 	"[--max-jobs N] " \
 	"[--known-hosts FILE] [--replace] | list [--json] | remove NAME | " \
 	"check NAME [--json] [--accept-host-key SHA256:...] | " \
-	"run NAME [--accept-host-key SHA256:...] -- COMMAND [ARG...]"
+	"run NAME [--accept-host-key SHA256:...] -- COMMAND [ARG...] | " \
+	"job start|follow|list|log|cancel|remove ..."
 
 static int
 proxy_fail(char *cause)
@@ -348,6 +349,8 @@ cmd_proxy(int argc, char **argv)
 		return proxy_check_cmd(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return proxy_run_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "job") == 0)
+		return proxy_job_cmd(argc - 1, argv + 1);
 	if (argc == 3 && strcmp(argv[1], "remove") == 0) {
 		if (proxy_remove(argv[2], &cause) != 0)
 			return proxy_fail(cause);

@@ -28,7 +28,10 @@ const struct cli_command cli_commands[] = {
 	{ "proxy", "add NAME HOST [--port N] [--user U] [--key FILE] "
 	    "[--ssh-alias A] [--job-dir D] [--max-jobs N] [--known-hosts FILE] "
 	    "[--replace] | list [--json] | remove NAME | check NAME [--json] "
-	    "[--accept-host-key SHA256:...] | run NAME -- COMMAND [ARG...]",
+	    "[--accept-host-key SHA256:...] | run NAME -- COMMAND [ARG...] | "
+	    "job start NAME [--secret KEY=FILE]... -- COMMAND [ARG...] | "
+	    "job follow ID... [--timeout S] [--retry-for S] | job list [--json] "
+	    "| job log ID | job cancel ID | job remove ID",
 	    "save proxies (virt-v2v hosts over SSH), check what they can "
 	    "convert", cmd_proxy },
 	{ "version", "", "print the version", cmd_version },
