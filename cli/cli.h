@@ -21,6 +21,7 @@ extern const struct cli_command cli_commands[];
 int cli_error(const char *, ...) VI_PRINTF(1, 2);
 void cli_print_safe(FILE *, const char *, int);
 int cli_print_json(struct json_object *);
+int cli_fail(char *);
 
 /* cmd-list.c */
 int cmd_list(int, char **);

@@ -29,16 +29,6 @@
 #define JOB_SECRET_MAX	(64 * 1024)
 
 static int
-job_fail(char *cause)
-{
-	int rc;
-
-	rc = cli_error("%s", cause);
-	free(cause);
-	return rc;
-}
-
-static int
 job_seconds(const char *opt, const char *arg, unsigned *out)
 {
 	char *end;
@@ -199,7 +189,7 @@ job_start(int argc, char **argv)
 	rc = 0;
 	goto out;
 fail:
-	rc = job_fail(cause);
+	rc = cli_fail(cause);
 out:
 	for (i = 0; i < nsec; i++) {
 		if (bufs[i] != NULL) {
@@ -510,7 +500,7 @@ job_follow(int argc, char **argv)
 	for (i = 0; i < fw.njobs; i++) {
 		fj = &fw.jobs[i];
 		if ((fj->j = rjob_load(argv[optind + i], &cause)) == NULL) {
-			rc = job_fail(cause);
+			rc = cli_fail(cause);
 			goto out;
 		}
 		for (k = 0; k < fw.nproxies; k++)
@@ -519,7 +509,7 @@ job_follow(int argc, char **argv)
 		if (k == fw.nproxies) {
 			if ((fw.proxies[k].p = proxy_find(fj->j->proxy,
 			    &cause)) == NULL) {
-				rc = job_fail(cause);
+				rc = cli_fail(cause);
 				goto out;
 			}
 			fw.nproxies++;
@@ -585,7 +575,7 @@ job_list(int argc, char **argv)
 		return cli_error("usage: virt-import proxy job list [--json]")
 		    + 1;
 	if ((v = rjob_list(&n, &cause)) == NULL)
-		return job_fail(cause);
+		return cli_fail(cause);
 	if (json) {
 		root = json_object_new_object();
 		arr = json_object_new_array();
@@ -643,7 +633,7 @@ job_log(int argc, char **argv)
 	if (argc != 2)
 		return cli_error("usage: virt-import proxy job log ID") + 1;
 	if ((j = rjob_load(argv[1], &cause)) == NULL)
-		return job_fail(cause);
+		return cli_fail(cause);
 	follow_catch_up(j);
 	rjob_free(j);
 	return 0;
@@ -663,7 +653,7 @@ job_cancel(int argc, char **argv)
 	if (argc != 2)
 		return cli_error("usage: virt-import proxy job cancel ID") + 1;
 	if ((j = rjob_load(argv[1], &cause)) == NULL)
-		return job_fail(cause);
+		return cli_fail(cause);
 	if (j->state != RJOB_RUNNING) {
 		printf("job %s already ended: %s\n", j->id,
 		    rjob_state_name(j->state));
@@ -673,7 +663,7 @@ job_cancel(int argc, char **argv)
 	if ((p = proxy_find(j->proxy, &cause)) == NULL ||
 	    (c = sshc_connect(p, NULL, &cause)) == NULL ||
 	    rjob_cancel(c, j, &cause) != 0) {
-		rc = job_fail(cause);
+		rc = cli_fail(cause);
 		goto out;
 	}
 	sshc_close(c);
@@ -705,7 +695,7 @@ job_remove(int argc, char **argv)
 	if (argc != 2)
 		return cli_error("usage: virt-import proxy job remove ID") + 1;
 	if ((j = rjob_load(argv[1], &cause)) == NULL)
-		return job_fail(cause);
+		return cli_fail(cause);
 	if (j->state == RJOB_RUNNING) {
 		rjob_free(j);
 		return cli_error("job %s is running: cancel it first",
@@ -714,7 +704,7 @@ job_remove(int argc, char **argv)
 	if ((p = proxy_find(j->proxy, &cause)) == NULL ||
 	    (c = sshc_connect(p, NULL, &cause)) == NULL ||
 	    rjob_remove(c, j, &cause) != 0)
-		rc = job_fail(cause);
+		rc = cli_fail(cause);
 	sshc_close(c);
 	proxy_free(p);
 	rjob_free(j);

@@ -19,16 +19,6 @@
 	"job start|follow|list|log|cancel|remove ..."
 
 static int
-proxy_fail(char *cause)
-{
-	int rc;
-
-	rc = cli_error("%s", cause);
-	free(cause);
-	return rc;
-}
-
-static int
 proxy_number(const char *opt, const char *arg, long max, unsigned *out)
 {
 	char *end;
@@ -112,7 +102,7 @@ proxy_add_cmd(int argc, char **argv)
 	p->name = xstrdup(argv[optind]);
 	if (argc - optind == 2)
 		p->host = xstrdup(argv[optind + 1]);
-	rc = proxy_add(p, replace, &cause) != 0 ? proxy_fail(cause) : 0;
+	rc = proxy_add(p, replace, &cause) != 0 ? cli_fail(cause) : 0;
 	proxy_free(p);
 	return rc;
 
@@ -139,7 +129,7 @@ proxy_list_cmd(int argc, char **argv)
 	if (argc > 2 || (argc == 2 && !json))
 		return cli_error("usage: virt-import proxy list [--json]") + 1;
 	if ((list = proxy_load(&n, &cause)) == NULL)
-		return proxy_fail(cause);
+		return cli_fail(cause);
 	if (json) {
 		root = json_object_new_object();
 		arr = json_object_new_array();
@@ -244,11 +234,11 @@ proxy_check_cmd(int argc, char **argv)
 		return cli_error("usage: virt-import proxy check NAME [--json] "
 		    "[--accept-host-key SHA256:...]") + 1;
 	if ((p = proxy_find(argv[optind], &cause)) == NULL)
-		return proxy_fail(cause);
+		return cli_fail(cause);
 	pr = probe_run(p, accept, &cause);
 	proxy_free(p);
 	if (pr == NULL)
-		return proxy_fail(cause);
+		return cli_fail(cause);
 	for (i = 0; i < pr->nchecks; i++)
 		bad |= pr->checks[i].level == PROBE_FAIL;
 	if (json) {
@@ -315,15 +305,15 @@ proxy_run_cmd(int argc, char **argv)
 		return cli_error("usage: virt-import proxy run NAME "
 		    "[--accept-host-key SHA256:...] -- COMMAND [ARG...]") + 1;
 	if ((p = proxy_find(argv[1], &cause)) == NULL)
-		return proxy_fail(cause);
+		return cli_fail(cause);
 	s = sshc_connect(p, accept, &cause);
 	proxy_free(p);
 	if (s == NULL)
-		return proxy_fail(cause);
+		return cli_fail(cause);
 	if (sshc_run(s, (const char *const *)argv + i + 1, 600, &r,
 	    &cause) != 0) {
 		sshc_close(s);
-		return proxy_fail(cause);
+		return cli_fail(cause);
 	}
 	sshc_close(s);
 	fwrite(r.out, 1, r.out_len, stdout);
@@ -353,7 +343,7 @@ cmd_proxy(int argc, char **argv)
 		return proxy_job_cmd(argc - 1, argv + 1);
 	if (argc == 3 && strcmp(argv[1], "remove") == 0) {
 		if (proxy_remove(argv[2], &cause) != 0)
-			return proxy_fail(cause);
+			return cli_fail(cause);
 		return 0;
 	}
 	return cli_error(PROXY_USAGE) + 1;

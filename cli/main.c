@@ -90,6 +90,17 @@ cli_print_safe(FILE *f, const char *s, int width)
 		fputc(' ', f);
 }
 
+/* Print a cause (and free it); returns 1, the status of a failed command. */
+int
+cli_fail(char *cause)
+{
+	int rc;
+
+	rc = cli_error("%s", cause);
+	free(cause);
+	return rc;
+}
+
 int
 cli_print_json(struct json_object *o)
 {

@@ -119,44 +119,33 @@ else
 	fail "ten jobs" "rc $rc, bad $bad, at most $max connections"
 fi
 
-# --- the connection killed mid-job ------------------------------------------
-id=$(vimp proxy job start lab -- sh -c "$counter" sh 30)
-"$VI_BIN" proxy job follow "$id" --timeout 4 >"$VI_TMP/drop.out" 2>"$VI_TMP/drop.err" &
-fpid=$!
-sleep 2
-killed=
-for p in $(sessions); do kill -KILL "$p" && killed="$killed $p"; done
-wait $fpid
-rc=$?
-if [ -n "$killed" ] && [ $rc = 0 ] && lines 30 | cmp -s - "$VI_TMP/drop.out" &&
-	lines 30 | cmp -s - "$state/$id/log" && grep -q 'broke' "$VI_TMP/drop.err" &&
-	grep -q 'reconnected' "$VI_TMP/drop.err"; then
-	pass "sshd killed mid-job: reconnected, the job finished, its log read exactly once"
-else
-	cat "$VI_TMP/drop.err"
-	diff <(lines 30) "$VI_TMP/drop.out" | head
-	fail "connection killed" "rc $rc, killed '$killed'"
-fi
-
-# --- the server stopped (SIGSTOP) mid-job -----------------------------------
-id=$(vimp proxy job start lab -- sh -c "$counter" sh 30)
-"$VI_BIN" proxy job follow "$id" --timeout 3 >"$VI_TMP/stop.out" 2>"$VI_TMP/stop.err" &
-fpid=$!
-sleep 1.5
-stopped=
-for p in $(sessions); do kill -STOP "$p" && stopped="$stopped $p"; done
-wait $fpid
-rc=$?
-for p in $stopped; do kill -KILL "$p"; kill -CONT "$p"; done 2>/dev/null
-if [ -n "$stopped" ] && [ $rc = 0 ] && lines 30 | cmp -s - "$VI_TMP/stop.out" &&
-	grep -q 'stopped answering: nothing came for 3 seconds' "$VI_TMP/stop.err" &&
-	grep -q 'reconnected' "$VI_TMP/stop.err"; then
-	pass "a SIGSTOPped server is detected, not waited on: reconnected and the log read exactly once"
-else
-	cat "$VI_TMP/stop.err"
-	diff <(lines 30) "$VI_TMP/stop.out" | head
-	fail "stopped server" "rc $rc, stopped '$stopped'"
-fi
+# --- the connection killed, or the server stopped, mid-job -------------------
+# midjob SIGNAL TIMEOUT WANT LABEL: follow a 30-line job, send SIGNAL to the
+# sshd serving it after 1.5 s; the follow must say WANT, reconnect, and copy
+# every line exactly once.
+midjob() {
+	local sig=$1 timeout=$2 want=$3 label=$4 id fpid rc hit= p
+	id=$(vimp proxy job start lab -- sh -c "$counter" sh 30)
+	"$VI_BIN" proxy job follow "$id" --timeout "$timeout" >"$VI_TMP/mid.out" 2>"$VI_TMP/mid.err" &
+	fpid=$!
+	sleep 1.5
+	for p in $(sessions); do kill "-$sig" "$p" && hit="$hit $p"; done
+	wait $fpid
+	rc=$?
+	[ "$sig" = STOP ] && for p in $hit; do kill -KILL "$p"; kill -CONT "$p"; done 2>/dev/null
+	if [ -n "$hit" ] && [ $rc = 0 ] && lines 30 | cmp -s - "$VI_TMP/mid.out" &&
+		lines 30 | cmp -s - "$state/$id/log" && grep -q -- "$want" "$VI_TMP/mid.err" &&
+		grep -q 'reconnected' "$VI_TMP/mid.err"; then
+		pass "$label"
+	else
+		cat "$VI_TMP/mid.err"
+		diff <(lines 30) "$VI_TMP/mid.out" | head
+		fail "$label" "rc $rc, sshd sessions signalled: '$hit'"
+	fi
+}
+midjob KILL 4 'broke' "sshd killed mid-job: reconnected, the job finished, its log read exactly once"
+midjob STOP 3 'stopped answering: nothing came for 3 seconds' \
+	"a SIGSTOPped server is detected, not waited on: reconnected and the log read exactly once"
 
 # --- virt-import killed and restarted ---------------------------------------
 id=$(vimp proxy job start lab -- sh -c "$counter" sh 25)
