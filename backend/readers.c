@@ -492,27 +492,24 @@ readers_ova_ovf(const char *path, int verify, char **cause)
 }
 
 /* The one .ovf of a folder. */
+static char **readers_list(const char *, size_t *, char **);
+static void readers_list_free(char **, size_t);
+
 static char *
 readers_find_ovf(const char *dir, char **cause)
 {
-	struct dirent *de;
-	char *found = NULL;
-	size_t n = 0;
-	DIR *d;
+	char **names, *found = NULL;
+	size_t i, count, n = 0;
 
-	if ((d = opendir(dir)) == NULL) {
-		cause_set(cause, "cannot open folder %s: %s", dir,
-		    strerror(errno));
+	if ((names = readers_list(dir, &count, cause)) == NULL)
 		return NULL;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !readers_ends_with(de->d_name,
-		    ".ovf"))
+	for (i = 0; i < count; i++) {
+		if (!readers_ends_with(names[i], ".ovf"))
 			continue;
 		if (n++ == 0)
-			found = readers_join(dir, de->d_name);
+			found = readers_join(dir, names[i]);
 	}
-	closedir(d);
+	readers_list_free(names, count);
 	if (n == 1)
 		return found;
 	free(found);
