@@ -53,6 +53,17 @@ wait_for() {
 	return 1
 }
 
+# starttime PID: field 22 of /proc/PID/stat; fails for a gone PID or a zombie.
+starttime() {
+	local line rest
+	read -r line 2>/dev/null </proc/"$1"/stat || return 1
+	rest=${line##*) }
+	# shellcheck disable=SC2086
+	set -- $rest
+	[ "$1" != Z ] && [ "$1" != X ] || return 1
+	printf '%s\n' "${20}"
+}
+
 # lab_down_at_exit: when the script ends, bring down the lab in VI_LAB_DIR
 # and, if lib.sh made VI_TMP itself, remove it as its own trap would have.
 lab_down_at_exit() {

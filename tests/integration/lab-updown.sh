@@ -23,17 +23,6 @@ lab_down_at_exit
 
 mountinfo_before=$(cat /proc/self/mountinfo)
 
-# starttime PID: field 22 of /proc/PID/stat; fails for a gone PID or a zombie.
-starttime() {
-	local line rest
-	read -r line 2>/dev/null </proc/"$1"/stat || return 1
-	rest=${line##*) }
-	# shellcheck disable=SC2086
-	set -- $rest
-	[ "$1" != Z ] && [ "$1" != X ] || return 1
-	printf '%s\n' "${20}"
-}
-
 # snapshot: what the lab runs now, found independently of its pid files:
 # every live process in the holder's mount namespace, with start times.
 # Sets ns_ino and procs ("PID:START ...").

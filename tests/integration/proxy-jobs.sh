@@ -27,7 +27,7 @@ vimp proxy add lab "$VI_LAB_SSH_HOST" --port "$VI_LAB_SSH_PORT" --user "$VI_LAB_
 
 # The sshd processes serving connections: children of the listener.
 sessions() { ps -o pid= --ppid "$VI_LAB_SSHD_PID" | tr -d ' '; }
-alive() { [ -e "/proc/$1" ] && ! grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+alive() { starttime "$1" >/dev/null; }
 lines() { i=1; while [ $i -le "$1" ]; do echo "line $i"; i=$((i + 1)); done; }
 # A job printing N numbered lines, one every 0.2 s.
 counter='i=1; while [ $i -le "$1" ]; do echo "line $i"; i=$((i + 1)); sleep 0.2; done'

@@ -27,17 +27,6 @@ lab_down_at_exit
 ms() { local t=${EPOCHREALTIME/./}; echo "${t:0:-3}"; }
 secs() { local d=$(($(ms) - $1)); printf '%d.%03d' $((d / 1000)) $((d % 1000)); }
 
-# starttime PID: field 22 of /proc/PID/stat; fails for a gone PID or a zombie.
-starttime() {
-	local line rest
-	read -r line 2>/dev/null </proc/"$1"/stat || return 1
-	rest=${line##*) }
-	# shellcheck disable=SC2086
-	set -- $rest
-	[ "$1" != Z ] && [ "$1" != X ] || return 1
-	printf '%s\n' "${20}"
-}
-
 listening() { grep -q "^ *[0-9]*: 0100007F:$(printf '%04X' "$1") 00000000:0000 0A " /proc/net/tcp; }
 
 # vsphere_name NAME: a name as the API reports it, unescaped the way
