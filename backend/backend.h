@@ -207,6 +207,7 @@ struct json_object;
 char *store_path(const char *, char **);
 int store_lock(const char *, char **);
 char *store_read(const char *, char **, char **);
+char *store_read_path(const char *, size_t, char **);
 int store_write(const char *, const char *, char **);
 int store_write_path(const char *, const char *, char **);
 struct json_object *store_parse(const char *, int, const char *,

@@ -339,8 +339,6 @@ rjob_load(const char *id, char **cause)
 	struct rjob *j;
 	char *path, *text, *st;
 	size_t i;
-	int fd;
-	struct stat sb;
 
 	if (!rjob_id_valid(id)) {
 		cause_set(cause, "'%s' is not a job id: run 'virt-import proxy "
@@ -349,32 +347,17 @@ rjob_load(const char *id, char **cause)
 	}
 	if ((path = rjob_local(id, "job.json", 0, cause)) == NULL)
 		return NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			cause_set(cause, "there is no job '%s': run "
-			    "'virt-import proxy job list' to see them", id);
-		else
-			cause_set(cause, "cannot read %s: %s", path,
-			    strerror(errno));
+	if ((text = store_read_path(path, 1024 * 1024, cause)) == NULL) {
 		free(path);
 		return NULL;
 	}
-	if (fstat(fd, &sb) != 0 || sb.st_size > 1024 * 1024) {
-		cause_set(cause, "%s is not a job record", path);
-		close(fd);
-		free(path);
-		return NULL;
-	}
-	text = xmalloc((size_t)sb.st_size + 1);
-	if (pread_full(fd, text, (size_t)sb.st_size, 0) != 0) {
-		cause_set(cause, "cannot read %s: %s", path, strerror(errno));
-		close(fd);
+	if (*text == '\0' && access(path, F_OK) != 0) {
+		cause_set(cause, "there is no job '%s': run 'virt-import proxy "
+		    "job list' to see them", id);
 		free(text);
 		free(path);
 		return NULL;
 	}
-	close(fd);
-	text[sb.st_size] = '\0';
 	o = json_tokener_parse(text);
 	free(text);
 	j = xcalloc(1, sizeof *j);

@@ -53,35 +53,30 @@ store_lock(const char *name, char **cause)
 }
 
 /*
- * The text of NAME, NUL-terminated; "" when it does not exist yet.  *pathp,
- * if not NULL, gets the file's path for messages.
+ * The text of the file at path, NUL-terminated; "" when it does not exist
+ * yet.  A file larger than max bytes, or not a regular file, is refused.
  */
 char *
-store_read(const char *name, char **pathp, char **cause)
+store_read_path(const char *path, size_t max, char **cause)
 {
-	char *path, *text;
+	char *text, big[32];
 	struct stat st;
 	size_t off = 0;
 	ssize_t n;
 	int fd;
 
-	if ((path = store_path(name, cause)) == NULL)
-		return NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT) {
-			text = xstrdup("");
-			goto done;
-		}
+		if (errno == ENOENT)
+			return xstrdup("");
 		cause_set(cause, "cannot read %s: %s", path, strerror(errno));
-		free(path);
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > 16 * 1024 * 1024) {
+	    (uint64_t)st.st_size > max) {
 		cause_set(cause, "%s is not a virt-import file (not a file, or "
-		    "larger than 16 MiB): move it away", path);
+		    "larger than %s): move it away", path,
+		    size_human(max, big, sizeof big));
 		close(fd);
-		free(path);
 		return NULL;
 	}
 	text = xmalloc((size_t)st.st_size + 1);
@@ -90,8 +85,22 @@ store_read(const char *name, char **pathp, char **cause)
 		off += (size_t)n;
 	close(fd);
 	text[off] = '\0';
-done:
-	if (pathp != NULL)
+	return text;
+}
+
+/*
+ * The text of NAME, NUL-terminated; "" when it does not exist yet.  *pathp,
+ * if not NULL, gets the file's path for messages.
+ */
+char *
+store_read(const char *name, char **pathp, char **cause)
+{
+	char *path, *text;
+
+	if ((path = store_path(name, cause)) == NULL)
+		return NULL;
+	text = store_read_path(path, 16 * 1024 * 1024, cause);
+	if (text != NULL && pathp != NULL)
 		*pathp = path;
 	else
 		free(path);
