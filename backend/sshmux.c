@@ -139,8 +139,7 @@ sshm_free(struct sshm *m)
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->nchans; i++)
-		if (m->chans[i] != NULL)
-			sshm_chan_release(m->chans[i]);
+		sshm_chan_release(m->chans[i]);
 	free(m->chans);
 	free(m->error);
 	ssh_event_remove_session(m->ev, m->s);
@@ -168,13 +167,14 @@ sshm_error(const struct sshm *m)
 	return m->error;
 }
 
+/* The commands that have not ended yet. */
 size_t
 sshm_count(const struct sshm *m)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < m->nchans; i++)
-		if (m->chans[i] != NULL)
+		if (m->chans[i]->state != SSHM_DONE)
 			n++;
 	return n;
 }
@@ -211,8 +211,8 @@ sshm_exec(struct sshm *m, const char *const *argv, const struct sshm_ops *ops,
 	ssh_set_channel_callbacks(k->ch, &k->cb);
 	m->chans = xreallocarray(m->chans, m->nchans + 1, sizeof *m->chans);
 	m->chans[m->nchans++] = k;
-	/* The first step sends the open request at once. */
-	if (m->nchans == 1 || sshm_count(m) == 1)
+	/* The idle clock starts with the first command to wait for. */
+	if (sshm_count(m) == 1)
 		m->last_rx = sshm_now();
 	return k;
 }
@@ -252,7 +252,7 @@ sshm_timeout(const struct sshm *m)
 	if (m->dead || sshm_count(m) == 0)
 		return -1;
 	for (i = 0; i < m->nchans; i++)
-		if (m->chans[i] != NULL && m->chans[i]->state != SSHM_RUNNING)
+		if (m->chans[i]->state != SSHM_RUNNING)
 			busy = 1;
 	if (busy)
 		return 10;
@@ -296,7 +296,7 @@ sshm_kill(struct sshm *m, int hung, const char *detail)
 		xasprintf(&m->error, "the connection to %s broke: %s",
 		    sshc_where(m->c), detail);
 	for (i = 0; i < m->nchans; i++)
-		if (m->chans[i] != NULL && m->chans[i]->state != SSHM_DONE)
+		if (m->chans[i]->state != SSHM_DONE)
 			sshm_finish(m->chans[i], m->error);
 }
 
@@ -386,35 +386,25 @@ sshm_step(struct sshm *m, int readable)
 		goto compact;
 	}
 	for (i = 0; i < m->nchans && !m->dead; i++) {
-		if ((k = m->chans[i]) == NULL || k->state == SSHM_DONE)
+		if ((k = m->chans[i])->state == SSHM_DONE)
 			continue;
 		if (sshm_step_chan(m, k))
 			m->last_rx = sshm_now();
 	}
-	if (!m->dead && sshm_count(m) > 0) {
-		int waiting = 0;
+	if (!m->dead && sshm_count(m) > 0 &&
+	    sshm_now() - m->last_rx >= m->idle_ms) {
+		char secs[32];
 
-		for (i = 0; i < m->nchans; i++)
-			if (m->chans[i] != NULL &&
-			    m->chans[i]->state != SSHM_DONE)
-				waiting = 1;
-		if (waiting && sshm_now() - m->last_rx >= m->idle_ms) {
-			char secs[32];
-
-			snprintf(secs, sizeof secs, "%u seconds",
-			    m->idle_ms / 1000);
-			sshm_kill(m, 1, secs);
-		}
+		snprintf(secs, sizeof secs, "%u seconds", m->idle_ms / 1000);
+		sshm_kill(m, 1, secs);
 	}
 
 compact:
 	for (i = j = 0; i < m->nchans; i++) {
 		k = m->chans[i];
-		if (k != NULL && k->state == SSHM_DONE) {
+		if (k->state == SSHM_DONE)
 			sshm_chan_release(k);
-			k = NULL;
-		}
-		if (k != NULL)
+		else
 			m->chans[j++] = k;
 	}
 	m->nchans = j;

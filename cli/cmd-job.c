@@ -375,8 +375,8 @@ follow_loop(struct follow *fw)
 	struct pollfd *pfd;
 	struct fproxy *fp;
 	time_t now;
-	size_t i, np;
-	int t, tmin, busy, n;
+	size_t i, k;
+	int t, tmin, busy;
 
 	pfd = xcalloc(fw->nproxies, sizeof *pfd);
 	for (;;) {
@@ -400,9 +400,9 @@ follow_loop(struct follow *fw)
 				cli_error("gave up on proxy '%s' after %u s: "
 				    "the jobs run on there; follow them again "
 				    "later", fp->p->name, fw->retry_for);
-				for (n = 0; n < (int)fw->njobs; n++)
-					if (fw->jobs[n].fp == fp)
-						fw->jobs[n].broken = 1;
+				for (k = 0; k < fw->njobs; k++)
+					if (fw->jobs[k].fp == fp)
+						fw->jobs[k].broken = 1;
 				continue;
 			}
 			if (fp->m == NULL && now >= fp->retry_at)
@@ -410,7 +410,6 @@ follow_loop(struct follow *fw)
 		}
 		if (!busy)
 			break;
-		np = 0;
 		for (i = 0; i < fw->nproxies; i++) {
 			fp = &fw->proxies[i];
 			pfd[i].fd = -1;
@@ -422,7 +421,6 @@ follow_loop(struct follow *fw)
 			t = sshm_timeout(fp->m);
 			if (t >= 0 && t < tmin)
 				tmin = t;
-			np++;
 		}
 		if (poll(pfd, fw->nproxies, tmin) < 0 && errno != EINTR)
 			fatalx("poll: %s", strerror(errno));
@@ -675,7 +673,8 @@ job_cancel(int argc, char **argv)
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		fatalx("freopen: %s", strerror(errno));
 	rc = job_follow(2, fargv);
-	rc = rc == 130 ? 0 : rc == 0 ? 0 : rc;
+	if (rc == 130)
+		rc = 0;	/* cancelled: what was asked */
 out:
 	sshc_close(c);
 	proxy_free(p);
