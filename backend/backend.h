@@ -282,6 +282,40 @@ void sshc_result_free(struct sshc_result *);
 char *sshc_base64(const unsigned char *, size_t);
 
 /*
+ * upload.c: files to a proxy over SFTP: NAME.part, renamed to NAME once the
+ * proxy's sha256sum matches ours; a .part left behind is continued.
+ */
+#define UPLOAD_TIMEOUT	60		/* s the proxy may stay silent */
+struct upload_progress {
+	void		(*fn)(void *, const char *, uint64_t, uint64_t);
+	void		*arg;		/* fn(arg, local file, done, total) */
+	unsigned	 timeout;	/* s; 0: UPLOAD_TIMEOUT */
+};
+struct upload_result {
+	char		*local;
+	char		*remote;
+	uint64_t	 size;
+	uint64_t	 sent;		/* bytes that crossed the network */
+	uint64_t	 resumed_at;	/* size of the .part continued */
+	uint64_t	 msec;		/* how long it took */
+	char		 sha256[65];	/* of the file, as both ends saw it */
+	int		 resumed;	/* a .part was continued */
+	int		 restarted;	/* ... failed the check: copied again */
+	int		 skipped;	/* already there with the same sha256 */
+};
+int upload_file(struct sshc *, const char *, const char *, const char *,
+    struct upload_progress *, struct upload_result *, char **);
+int upload_source(struct sshc *, const char *, const char *,
+    struct upload_progress *, struct upload_result **, size_t *, char **);
+void upload_result_clear(struct upload_result *);
+void upload_results_free(struct upload_result *, size_t);
+int upload_parse_sum(const char *, char[65], char **);
+char **upload_names(const char *const *, size_t, char **);
+void upload_names_free(char **, size_t);
+char *upload_xml_rewrite(const char *, size_t, const char *const *,
+    const char *const *, size_t, size_t *, char **);
+
+/*
  * sshmux.c: many commands at once on one SSH session, stepped from the
  * caller's poll() loop.  done is called exactly once per command (error
  * NULL: it ran and ended with status/signal); callbacks may start commands

@@ -36,6 +36,9 @@ int cmd_proxy(int, char **);
 /* cmd-job.c */
 int proxy_job_cmd(int, char **);
 
+/* cmd-upload.c */
+int proxy_upload_cmd(int, char **);
+
 /* cmd-console.c */
 int cmd_console(int, char **);
 void cli_libvirt_quiet(void);

@@ -16,6 +16,8 @@
 	"[--known-hosts FILE] [--replace] | list [--json] | remove NAME | " \
 	"check NAME [--json] [--accept-host-key SHA256:...] | " \
 	"run NAME [--accept-host-key SHA256:...] -- COMMAND [ARG...] | " \
+	"upload NAME SOURCE [--to DIR] [--accept-host-key SHA256:...] " \
+	"[--json] [--timeout S] | " \
 	"job start|follow|list|log|cancel|remove ..."
 
 static int
@@ -339,6 +341,8 @@ cmd_proxy(int argc, char **argv)
 		return proxy_check_cmd(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return proxy_run_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "upload") == 0)
+		return proxy_upload_cmd(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "job") == 0)
 		return proxy_job_cmd(argc - 1, argv + 1);
 	if (argc == 3 && strcmp(argv[1], "remove") == 0) {

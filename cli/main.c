@@ -29,6 +29,7 @@ const struct cli_command cli_commands[] = {
 	    "[--ssh-alias A] [--job-dir D] [--max-jobs N] [--known-hosts FILE] "
 	    "[--replace] | list [--json] | remove NAME | check NAME [--json] "
 	    "[--accept-host-key SHA256:...] | run NAME -- COMMAND [ARG...] | "
+	    "upload NAME ova:FILE|xml:FILE [--to DIR] [--json] | "
 	    "job start NAME [--secret KEY=FILE]... -- COMMAND [ARG...] | "
 	    "job follow ID... [--timeout S] [--retry-for S] | job list [--json] "
 	    "| job log ID | job cancel ID | job remove ID",
@@ -90,15 +91,18 @@ cli_print_safe(FILE *f, const char *s, int width)
 		fputc(' ', f);
 }
 
-/* Print a cause (and free it); returns 1, the status of a failed command. */
+/*
+ * Print a cause (and free it); returns 1, the status of a failed command.
+ * Causes quote names from sources and proxies, so they are printed safely.
+ */
 int
 cli_fail(char *cause)
 {
-	int rc;
-
-	rc = cli_error("%s", cause);
+	fputs("virt-import: ", stderr);
+	cli_print_safe(stderr, cause != NULL ? cause : "unknown error", 0);
+	fputc('\n', stderr);
 	free(cause);
-	return rc;
+	return 1;
 }
 
 int
