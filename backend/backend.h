@@ -462,37 +462,68 @@ struct netmap {
 	enum nic_kind	 to_kind;
 };
 
+/* One NIC chosen by its MAC: wins over the network mappings (--mac). */
+struct nicmap {
+	char		 mac[18];	/* aa:bb:cc:dd:ee:ff */
+	char		*to;		/* network or bridge; NULL with ip */
+	enum nic_kind	 to_kind;
+	char		*ip;		/* "ADDR,GW,LEN[,NS,...]": static IP
+					   set in a Windows guest; NULL */
+};
+
 struct plan_item {
 	char		*vm;		/* the source VM's name */
 	char		*target;	/* name at the destination */
 	char		*proxy;		/* NULL: the plan's */
 	char		*storage;	/* NULL: the destination's */
+	char	       **disk_storage;	/* per disk (source order); an entry
+					   NULL or past the end: storage */
+	size_t		 ndisk_storage;
 	enum disk_format format;
 	enum disk_alloc	 alloc;
-	uint64_t	 bandwidth;	/* bytes/s; 0 unlimited */
+	uint64_t	 bandwidth;	/* bits/s; 0: the plan's */
 	struct netmap	*netmaps;
 	size_t		 nnetmaps;
+	struct nicmap	*nics;
+	size_t		 nnics;
 	int		 locked;	/* a job is converting it */
 };
 
+/*
+ * Where converted VMs go, as the proxy sees it (virt-v2v runs there): the
+ * directory, the libvirt URI and the NFS export are the proxy's.  Files
+ * named here (CA, password) are read on this machine and reach the proxy
+ * as job secrets.
+ */
 struct destination {
 	enum output_kind kind;
-	char		*uri;		/* libvirt URI or engine URL */
-	char		*storage;	/* directory, pool, or storage domain */
-	char		*cluster;
-	char		*ca_file;
-	char		*password_file;
+	char		*uri;		/* libvirt URI (-oc) or engine API URL */
+	char		*storage;	/* directory, pool, storage domain, or
+					   nfs:HOST:/PATH (export domain) */
+	char		*cluster;	/* oVirt cluster */
+	char		*ca_file;	/* oVirt engine CA (PEM), local path */
+	char		*password_file;	/* oVirt engine password, local path */
 };
+
+#define PLAN_VERSION	1		/* of the JSON form, virt-import-plan(5) */
+#define PLAN_VMWARE_HOST_LIMIT 20	/* transfers an ESXi host handles */
 
 struct plan {
 	struct source	*source;
+	int		 source_on_proxy; /* paths are the proxy's: no upload */
 	char		*proxy;		/* proxy name, or "any" */
 	struct destination dest;
 	struct netmap	*netmaps;	/* defaults for every item */
 	size_t		 nnetmaps;
 	char		*default_network; /* for unmapped NICs; NULL: error */
+	enum nic_kind	 default_kind;
 	enum disk_format format;
 	enum disk_alloc	 alloc;
+	uint64_t	 bandwidth;	/* bits/s per conversion; 0 unlimited */
+	unsigned	 host_limit;	/* conversions at once per source host;
+					   0: PLAN_VMWARE_HOST_LIMIT for VMware,
+					   no limit otherwise */
+	int		 debug;		/* virt-v2v -v -x */
 	struct plan_item *items;
 	size_t		 nitems;
 };
@@ -508,6 +539,108 @@ const struct netmap *plan_network_for(const struct plan *,
 int plan_lock(struct plan_item *, char **);
 void plan_unlock(struct plan_item *);
 const char *output_kind_name(enum output_kind);
+int output_kind_parse(const char *, enum output_kind *);
+const char *plan_item_storage(const struct plan *, const struct plan_item *,
+    size_t);
+
+/* planjson.c: plans as JSON files (docs/virt-import-plan.5). */
+struct plan *planjson_parse(const char *, size_t, char **);
+struct json_object *planjson_plan(const struct plan *);
+char *planjson_string(const struct plan *);
+
+/*
+ * v2vargv.c: the exact virt-v2v command for one plan item, a pure function.
+ * Words that stand for files on the proxy come in through v2v_where; the
+ * argv never holds a secret, only the paths of files that do.
+ */
+struct v2v_where {
+	const char	*input;		/* OVA/XML/VMX/disk path on the proxy;
+					   NULL: the plan's source path */
+	const char	*source_password; /* -ip PATH, or NULL */
+	const char	*dest_password;	/* -op PATH (oVirt upload) */
+	const char	*dest_ca;	/* -oo rhv-cafile=PATH */
+	const char	*const *env;	/* NAME=VALUE words put before
+					   virt-v2v with env(1); may be NULL */
+};
+char **v2v_argv(const struct plan *, const struct plan_item *,
+    const struct vm *, const struct v2v_where *, char **);
+void v2v_argv_free(char **);
+
+/*
+ * v2vlog.c: virt-v2v's output (stdout and stderr in one stream, with
+ * --machine-readable JSON lines) turned into progress, a pure parser fed
+ * bytes as they come.  Lines end at \n or \r (nbdcopy redraws its bar).
+ */
+#define V2VLOG_PHASE	0x01		/* what v2vlog_feed() reports changed */
+#define V2VLOG_DISK	0x02
+#define V2VLOG_PERCENT	0x04
+#define V2VLOG_WARNING	0x08
+#define V2VLOG_ERROR	0x10
+struct v2vlog {
+	char		*phase;		/* the last status line, "" none */
+	double		 elapsed;	/* s, from its [ NNN.N] stamp */
+	unsigned	 disk;		/* being copied, 1-based; 0 not yet */
+	unsigned	 ndisks;
+	int		 percent;	/* of that disk; -1 unknown */
+	char		*error;		/* virt-v2v's own error text; NULL */
+	char	       **warnings;
+	size_t		 nwarnings;
+	int		 copied;	/* "Creating output metadata" seen */
+	/* private */
+	char		*line;
+	size_t		 len;
+	size_t		 cap;
+	int		 in_error;	/* continuation lines of the error */
+	int		 skip;		/* the rest of an over-long line */
+};
+struct v2vlog *v2vlog_new(void);
+void v2vlog_free(struct v2vlog *);
+int v2vlog_feed(struct v2vlog *, const char *, size_t);
+int v2vlog_end(struct v2vlog *);
+int v2vlog_percent(const struct v2vlog *);
+
+/*
+ * preflight.c: every reason a plan would fail, found before a byte is
+ * copied.  The judge is pure: facts in, one result per check out.
+ */
+enum pf_level {
+	PF_OK,
+	PF_WARN,
+	PF_FAIL
+};
+struct pf_result {
+	char		*vm;		/* the source VM; NULL: the whole plan */
+	char		*check;		/* "power", "name", "network", ... */
+	enum pf_level	 level;
+	char		*text;		/* what was found, or what to do */
+};
+struct pf_proxy {			/* one proxy as the plan would use it */
+	const char	*name;
+	const struct probe *probe;	/* NULL: could not be reached */
+	const char	*error;		/* why not */
+};
+struct pf_dest {			/* the destination, seen from a proxy */
+	int		 reached;	/* 0: could not be inspected */
+	const char	*error;
+	const char	*const *names;	/* VM names already there */
+	size_t		 nnames;
+	int64_t		 free_bytes;	/* in the storage; -1 unknown */
+	int		 uefi;		/* 1 can boot UEFI, 0 not, -1 unknown */
+};
+struct pf_facts {
+	const struct vm	*const *vms;	/* per plan item, NULL: not found */
+	const char	*const *vm_errors; /* why not, per plan item */
+	const struct pf_proxy *proxies;
+	size_t		 nproxies;
+	const struct pf_dest *dest;
+	int		 source_password; /* the source's password is readable */
+	int		 dest_password;
+};
+struct pf_result *preflight_judge(const struct plan *, const struct pf_facts *,
+    size_t *);
+void preflight_free(struct pf_result *, size_t);
+int preflight_failed(const struct pf_result *, size_t);
+const char *pf_level_name(enum pf_level);
 
 /* job.c: one conversion of one VM on one proxy. */
 enum job_state {

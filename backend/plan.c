@@ -34,7 +34,7 @@ netmaps_free(struct netmap *maps, size_t n)
 void
 plan_free(struct plan *plan)
 {
-	size_t i;
+	size_t i, j;
 
 	if (plan == NULL)
 		return;
@@ -45,7 +45,15 @@ plan_free(struct plan *plan)
 		free(it->target);
 		free(it->proxy);
 		free(it->storage);
+		for (j = 0; j < it->ndisk_storage; j++)
+			free(it->disk_storage[j]);
+		free(it->disk_storage);
 		netmaps_free(it->netmaps, it->nnetmaps);
+		for (j = 0; j < it->nnics; j++) {
+			free(it->nics[j].to);
+			free(it->nics[j].ip);
+		}
+		free(it->nics);
 	}
 	free(plan->items);
 	netmaps_free(plan->netmaps, plan->nnetmaps);
@@ -183,4 +191,35 @@ output_kind_name(enum output_kind k)
 		return "ovirt-export";
 	}
 	return "unknown";
+}
+
+int
+output_kind_parse(const char *s, enum output_kind *out)
+{
+	static const enum output_kind kinds[] = { OUTPUT_LOCAL,
+	    OUTPUT_LIBVIRT, OUTPUT_OVIRT_UPLOAD, OUTPUT_OVIRT_EXPORT };
+	size_t i;
+
+	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		if (strcmp(s, output_kind_name(kinds[i])) == 0) {
+			*out = kinds[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The storage disk i (source order) of an item goes to: its own entry,
+ * else the item's, else the destination's.
+ */
+const char *
+plan_item_storage(const struct plan *plan, const struct plan_item *it,
+    size_t i)
+{
+	if (i < it->ndisk_storage && it->disk_storage[i] != NULL)
+		return it->disk_storage[i];
+	if (it->storage != NULL)
+		return it->storage;
+	return plan->dest.storage;
 }
