@@ -238,6 +238,9 @@ struct proxy {
 	char		*job_dir;	/* remote directory for job dirs */
 	unsigned	 max_jobs;	/* concurrent conversions */
 	char		*known_hosts;	/* NULL: ours (ssh.c) */
+	char	       **env;		/* NAME=VALUE for virt-v2v there:
+					   VIRT_V2V_TMPDIR, VIRTIO_WIN, ... */
+	size_t		 nenv;
 	int		 local;		/* this machine, no SSH */
 };
 
@@ -245,6 +248,8 @@ struct proxy *proxy_new(const char *);
 struct proxy *proxy_new_local(void);
 void proxy_free(struct proxy *);
 int proxy_validate(const struct proxy *, char **);
+int proxy_env_valid(const char *, char **);
+void proxy_add_env(struct proxy *, const char *);
 
 /* proxystore.c: saved proxies ($XDG_CONFIG_HOME/virt-import/proxies.json). */
 struct proxy **proxy_parse(const char *, size_t *, char **);

@@ -36,6 +36,8 @@ proxy_new_local(void)
 void
 proxy_free(struct proxy *p)
 {
+	size_t i;
+
 	if (p == NULL)
 		return;
 	free(p->name);
@@ -45,12 +47,17 @@ proxy_free(struct proxy *p)
 	free(p->ssh_alias);
 	free(p->job_dir);
 	free(p->known_hosts);
+	for (i = 0; i < p->nenv; i++)
+		free(p->env[i]);
+	free(p->env);
 	free(p);
 }
 
 int
 proxy_validate(const struct proxy *p, char **cause)
 {
+	size_t i;
+
 	if (name_valid("proxy name", p->name, cause) != 0)
 		return -1;
 	if (!p->local && (p->host == NULL || *p->host == '\0') &&
@@ -75,10 +82,55 @@ proxy_validate(const struct proxy *p, char **cause)
 		    "would run none: set max jobs to 1 or more", p->name);
 		return -1;
 	}
+	for (i = 0; i < p->nenv; i++) {
+		if (proxy_env_valid(p->env[i], cause) != 0) {
+			cause_prefix(cause, "proxy '%s'", p->name);
+			return -1;
+		}
+	}
 	if (p->job_dir == NULL || p->job_dir[0] != '/') {
 		cause_set(cause, "proxy '%s': the job directory must be an "
 		    "absolute path on the proxy", p->name);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * An environment word for virt-v2v on the proxy: NAME=VALUE with a shell
+ * variable's name.  The value is data (env(1) takes it as one argv word).
+ */
+int
+proxy_env_valid(const char *w, char **cause)
+{
+	const char *p;
+
+	for (p = w; *p != '\0' && *p != '='; p++) {
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    *p == '_' || (p != w && *p >= '0' && *p <= '9')))
+			break;
+	}
+	if (p == w || *p != '=') {
+		cause_set(cause, "'%s' is not NAME=VALUE with NAME made of "
+		    "letters, digits and '_' (like VIRT_V2V_TMPDIR=/srv/tmp)", w);
+		return -1;
+	}
+	return 0;
+}
+
+/* Set NAME=VALUE, replacing an earlier value of NAME. */
+void
+proxy_add_env(struct proxy *p, const char *w)
+{
+	size_t i, n = strcspn(w, "=");
+
+	for (i = 0; i < p->nenv; i++) {
+		if (strncmp(p->env[i], w, n + 1) == 0) {
+			free(p->env[i]);
+			p->env[i] = xstrdup(w);
+			return;
+		}
+	}
+	p->env = xappend(p->env, &p->nenv, sizeof *p->env);
+	p->env[p->nenv - 1] = xstrdup(w);
 }

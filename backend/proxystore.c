@@ -58,10 +58,10 @@ proxy_juint(struct json_object *o, const char *key, unsigned *out)
 struct proxy **
 proxy_parse(const char *text, size_t *n, char **cause)
 {
-	struct json_object *root, *arr, *item;
+	struct json_object *root, *arr, *item, *ev, *w;
 	struct proxy **list = NULL, *p;
 	char *name, *s;
-	size_t i, len;
+	size_t i, k, len;
 
 	*n = 0;
 	if ((root = store_parse(text, PROXIES_VERSION, "proxies", &arr, cause)) == NULL)
@@ -85,6 +85,24 @@ proxy_parse(const char *text, size_t *n, char **cause)
 		if ((s = proxy_jstr(item, "job_dir")) != NULL) {
 			free(p->job_dir);
 			p->job_dir = s;
+		}
+		if (json_object_object_get_ex(item, "env", &ev) &&
+		    ev != NULL) {
+			if (!json_object_is_type(ev, json_type_array)) {
+				cause_set(cause, "proxy '%s': env is not a list "
+				    "of NAME=VALUE strings", p->name);
+				goto bad;
+			}
+			for (k = 0; k < json_object_array_length(ev); k++) {
+				w = json_object_array_get_idx(ev, k);
+				if (!json_object_is_type(w, json_type_string)) {
+					cause_set(cause, "proxy '%s': env holds "
+					    "something that is not a string",
+					    p->name);
+					goto bad;
+				}
+				proxy_add_env(p, json_object_get_string(w));
+			}
 		}
 		if (proxy_juint(item, "port", &p->port) != 0 ||
 		    proxy_juint(item, "max_jobs", &p->max_jobs) != 0) {
@@ -137,10 +155,10 @@ proxy_jadd(struct json_object *o, const char *key, const char *value)
 static int
 proxy_write(struct proxy **list, size_t n, char **cause)
 {
-	struct json_object *root, *arr, *o;
+	struct json_object *root, *arr, *o, *ev;
 	const struct proxy *p;
 	char *text;
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	root = json_object_new_object();
@@ -161,6 +179,13 @@ proxy_write(struct proxy **list, size_t n, char **cause)
 		json_object_object_add(o, "max_jobs", json_object_new_int(
 		    (int)p->max_jobs));
 		proxy_jadd(o, "known_hosts", p->known_hosts);
+		if (p->nenv > 0) {
+			ev = json_object_new_array();
+			for (k = 0; k < p->nenv; k++)
+				json_object_array_add(ev,
+				    json_object_new_string(p->env[k]));
+			json_object_object_add(o, "env", ev);
+		}
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "proxies", arr);
@@ -194,7 +219,7 @@ int
 proxy_add(const struct proxy *np, int replace, char **cause)
 {
 	struct proxy **list, *p;
-	size_t i, n;
+	size_t i, k, n;
 	int lock, rc;
 
 	if (proxy_validate(np, cause) != 0)
@@ -239,6 +264,8 @@ proxy_add(const struct proxy *np, int replace, char **cause)
 	p->job_dir = proxy_dup(np->job_dir);
 	p->max_jobs = np->max_jobs;
 	p->known_hosts = proxy_dup(np->known_hosts);
+	for (k = 0; k < np->nenv; k++)
+		proxy_add_env(p, np->env[k]);
 	rc = proxy_write(list, n, cause);
 	proxy_list_free(list, n);
 	close(lock);

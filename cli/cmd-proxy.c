@@ -44,6 +44,7 @@ proxy_add_cmd(int argc, char **argv)
 		{ "job-dir", required_argument, NULL, 'j' },
 		{ "max-jobs", required_argument, NULL, 'm' },
 		{ "known-hosts", required_argument, NULL, 'K' },
+		{ "env", required_argument, NULL, 'e' },
 		{ "replace", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -85,6 +86,13 @@ proxy_add_cmd(int argc, char **argv)
 			free(p->known_hosts);
 			p->known_hosts = xstrdup(optarg);
 			break;
+		case 'e':
+			if (proxy_env_valid(optarg, &cause) != 0) {
+				cli_fail(cause);
+				goto usage;
+			}
+			proxy_add_env(p, optarg);
+			break;
 		case 'r':
 			replace = 1;
 			break;
@@ -97,7 +105,8 @@ proxy_add_cmd(int argc, char **argv)
 	if (argc - optind != 2 && !(argc - optind == 1 && p->ssh_alias)) {
 		cli_error("usage: virt-import proxy add NAME HOST [--port N] "
 		    "[--user U] [--key FILE] [--ssh-alias A] [--job-dir D] "
-		    "[--max-jobs N] [--known-hosts FILE] [--replace]");
+		    "[--max-jobs N] [--known-hosts FILE] [--env NAME=VALUE]... "
+		    "[--replace]");
 		goto usage;
 	}
 	free(p->name);
@@ -122,10 +131,10 @@ proxy_jstr(const char *s)
 static int
 proxy_list_cmd(int argc, char **argv)
 {
-	struct json_object *root, *arr, *o;
+	struct json_object *root, *arr, *o, *ev;
 	struct proxy **list, *p;
 	char *cause = NULL;
-	size_t i, n;
+	size_t i, k, n;
 	int json = argc == 2 && strcmp(argv[1], "--json") == 0;
 
 	if (argc > 2 || (argc == 2 && !json))
@@ -153,6 +162,11 @@ proxy_list_cmd(int argc, char **argv)
 			    json_object_new_int((int)p->max_jobs));
 			json_object_object_add(o, "known_hosts",
 			    proxy_jstr(p->known_hosts));
+			ev = json_object_new_array();
+			for (k = 0; k < p->nenv; k++)
+				json_object_array_add(ev,
+				    json_object_new_string(p->env[k]));
+			json_object_object_add(o, "env", ev);
 			json_object_array_add(arr, o);
 		}
 		json_object_object_add(root, "proxies", arr);
