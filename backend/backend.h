@@ -504,7 +504,9 @@ struct destination {
 	enum output_kind kind;
 	char		*uri;		/* libvirt URI (-oc) or engine API URL */
 	char		*storage;	/* directory, pool, storage domain, or
-					   nfs:HOST:/PATH (export domain) */
+					   HOST:/PATH or a mounted folder
+					   (export domain, as -o rhv -os
+					   takes it) */
 	char		*cluster;	/* oVirt cluster */
 	char		*ca_file;	/* oVirt engine CA (PEM), local path */
 	char		*password_file;	/* oVirt engine password, local path */
@@ -549,7 +551,9 @@ const char *plan_item_storage(const struct plan *, const struct plan_item *,
     size_t);
 
 /* planjson.c: plans as JSON files (docs/virt-import-plan.5). */
+#define PLANJSON_MAX	(16 * 1024 * 1024)	/* bytes of a plan file */
 struct plan *planjson_parse(const char *, size_t, char **);
+struct plan *planjson_read(const char *, char **);
 struct json_object *planjson_plan(const struct plan *);
 char *planjson_string(const struct plan *);
 

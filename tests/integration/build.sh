@@ -46,7 +46,8 @@ fi
 cd "$VI_TOP"
 if make -s install DESTDIR="$VI_TMP/root" PREFIX=/usr >"$VI_TMP/inst" 2>&1; then
 	ok=1
-	for f in usr/bin/virt-import usr/share/man/man1/virt-import.1; do
+	for f in usr/bin/virt-import usr/share/man/man1/virt-import.1 \
+	    usr/share/man/man5/virt-import-plan.5; do
 		[ -f "$VI_TMP/root/$f" ] || { echo "missing $f"; ok=0; }
 	done
 	[ -x "$VI_TMP/root/usr/bin/virt-import" ] || ok=0
