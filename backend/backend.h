@@ -610,7 +610,13 @@ int v2vlog_percent(const struct v2vlog *);
 
 /*
  * preflight.c: every reason a plan would fail, found before a byte is
- * copied.  The judge is pure: facts in, one result per check out.
+ * copied.  The judge is pure: facts in, results out.  A check that finds
+ * nothing wrong gives one OK result; one that does gives one result per
+ * thing to fix (a NIC, a disk, a clash), each naming the VM.  Order: the
+ * plan-wide checks ("plan", "credentials", "destination", then "storage"
+ * per storage in order of first use), then each item in plan order with
+ * "source", "power", "name", "network", "mac", "storage", "firmware",
+ * "proxy".
  */
 enum pf_level {
 	PF_OK,
@@ -628,28 +634,64 @@ struct pf_proxy {			/* one proxy as the plan would use it */
 	const struct probe *probe;	/* NULL: could not be reached */
 	const char	*error;		/* why not */
 };
+struct pf_store {			/* a folder or pool, from a proxy */
+	const char	*name;		/* as the plan names it */
+	int		 usable;	/* 1 yes, 0 no (error says why), -1
+					   not known (error says why) */
+	const char	*error;
+	int64_t		 free_bytes;	/* -1 unknown */
+	const char	*const *names;	/* targets whose files are there */
+	size_t		 nnames;
+};
 struct pf_dest {			/* the destination, seen from a proxy */
-	int		 reached;	/* 0: could not be inspected */
+	int		 reached;	/* 1 inspected; 0 unusable (error says
+					   why: FAIL for local and libvirt);
+					   -1 not inspected (error says why) */
 	const char	*error;
 	const char	*const *names;	/* VM names already there */
 	size_t		 nnames;
-	int64_t		 free_bytes;	/* in the storage; -1 unknown */
+	int64_t		 free_bytes;	/* in plan->dest.storage when no
+					   store names it; -1 unknown */
 	int		 uefi;		/* 1 can boot UEFI, 0 not, -1 unknown */
+	const char	*uefi_note;	/* what decided uefi; may be NULL */
+	int		 kvm;		/* libvirt runs KVM guests: 1, 0 not,
+					   -1 unknown; read when reached */
+	const struct pf_store *stores;	/* per storage the plan names */
+	size_t		 nstores;
 };
 struct pf_facts {
 	const struct vm	*const *vms;	/* per plan item, NULL: not found */
 	const char	*const *vm_errors; /* why not, per plan item */
 	const struct pf_proxy *proxies;
 	size_t		 nproxies;
-	const struct pf_dest *dest;
+	const struct pf_dest *dest;	/* NULL: not inspected */
 	int		 source_password; /* the source's password is readable */
 	int		 dest_password;
 };
+#define PF_TIMEOUT	60		/* s a proxy may stay silent */
 struct pf_result *preflight_judge(const struct plan *, const struct pf_facts *,
     size_t *);
 void preflight_free(struct pf_result *, size_t);
 int preflight_failed(const struct pf_result *, size_t);
 const char *pf_level_name(enum pf_level);
+
+/*
+ * preflight-dest.c: the destination's facts, read on a proxy (virt-v2v
+ * writes from there).  The pf_dest it returns owns what it points to.
+ */
+struct pf_dest *preflight_dest_read(struct sshc *, const struct plan *,
+    char **);
+void preflight_dest_free(struct pf_dest *);
+char **preflight_parse_lines(const char *, size_t *);
+char **preflight_parse_files(const char *, size_t *);
+int preflight_parse_pool_info(const char *, int *, int64_t *, char **);
+int preflight_parse_pool_xml(const char *, size_t, char **, char **,
+    char **);
+int preflight_parse_domcaps(const char *, size_t, char **);
+int preflight_parse_kvm(int, const char *);
+char *preflight_parse_virsh_error(const char *);
+char *preflight_parse_ovmf(const char *);
+void preflight_strings_free(char **, size_t);
 
 /* job.c: one conversion of one VM on one proxy. */
 enum job_state {
