@@ -704,11 +704,21 @@ enum job_state {
 	JOB_CANCELLED,
 };
 
+/* A disk the conversion wrote, as read back from the destination. */
+struct job_disk {
+	char		*path;		/* file or volume path */
+	char		*format;	/* raw, qcow2 */
+	uint64_t	 virtual_size;
+	uint64_t	 actual_size;	/* bytes allocated */
+};
+
+#define JOB_VERSION	1
+
 struct job {
 	char		*id;
 	char		*vm;
 	char		*target;
-	char		*proxy;
+	char		*proxy;		/* chosen proxy; NULL while queued */
 	enum job_state	 state;
 	char		*phase;		/* virt-v2v's last status line */
 	unsigned	 disk;		/* disk being copied, 1-based; 0 none */
@@ -718,6 +728,24 @@ struct job {
 	time_t		 started;
 	time_t		 ended;
 	char		*error;		/* virt-v2v's own error text */
+
+	char		*run;		/* the batch it was queued with */
+	char		*source;	/* the source's location: with vm, what
+					   a running job locks */
+	char		*plan;		/* JSON: the plan with this VM only */
+	char	       **proxies;	/* where it may run (plan: "any") */
+	size_t		 nproxies;
+	char		*source_host;	/* for the per-host limit; NULL none */
+	unsigned	 host_limit;	/* 0: none */
+	uint64_t	 size;		/* source bytes: the largest go first */
+	char		*command;	/* virt-v2v's, quoted, no secrets */
+	char	       **warnings;	/* virt-v2v's own */
+	size_t		 nwarnings;
+	struct job_disk	*disks;		/* read back after success */
+	size_t		 ndisks_out;
+	char		*result;	/* how the result was checked */
+	int		 remote;	/* the remote job was started */
+	int		 cancel;	/* cancel was asked for */
 };
 
 struct job *job_new(const char *, const char *, time_t);
@@ -727,6 +755,61 @@ int job_is_final(enum job_state);
 const char *job_state_name(enum job_state);
 int job_state_parse(const char *, enum job_state *);
 int job_overall_percent(const struct job *);
+void job_add_warning(struct job *, const char *);
+struct json_object *job_json(const struct job *);
+struct job *job_parse(const char *, size_t, char **);
+
+/* jobstore.c: conversion jobs kept in $XDG_STATE_HOME/virt-import. */
+char *jobstore_path(const char *, const char *, int, char **);
+int jobstore_save(const struct job *, char **);
+struct job *jobstore_load(const char *, char **);
+int jobstore_activate(const char *, int, char **);
+char **jobstore_active(size_t *, char **);
+struct job **jobstore_list(size_t *, char **);
+void jobstore_list_free(struct job **, size_t);
+int jobstore_driver_lock(char **);
+int jobstore_request_cancel(const char *, char **);
+int jobstore_cancel_requested(const char *);
+int jobstore_save_plan(const char *, const char *, char **);
+
+/* convert.c: the blocking steps of one conversion (worker threads). */
+struct rjob *convert_start(const struct job *, const struct proxy *,
+    struct upload_progress *, char **);
+int convert_finish(const struct job *, const struct proxy *,
+    struct job_disk **, size_t *, char **, char **);
+int convert_clean(const struct job *, const struct proxy *, int, int,
+    char **);
+int convert_parse_qemu_img(const char *, size_t, struct job_disk *, char **);
+int convert_parse_vol_info(const char *, struct job_disk *, char **);
+
+/*
+ * engine.c: drives conversion jobs (one process at a time; others watch),
+ * from the caller's poll() loop: engine_pollfds, engine_timeout,
+ * engine_dispatch.  ops->changed hears of every change to a job.
+ */
+#define ENGINE_START	0x1		/* start queued jobs, not only carry
+					   on with started ones */
+struct engine;
+struct pollfd;
+struct engine_ops {
+	void	(*changed)(void *, const struct job *);
+	void	(*log)(void *, const struct job *, const char *, size_t);
+};
+struct engine *engine_new(int, const struct engine_ops *, void *, char **);
+void engine_free(struct engine *);
+int engine_driving(const struct engine *);
+int engine_queue(struct engine *, const struct plan *,
+    const struct vm *const *, char ***, char **);
+int engine_cancel(struct engine *, const char *, char **);
+size_t engine_njobs(const struct engine *);
+struct job *engine_job(const struct engine *, size_t);
+const struct job *engine_find(const struct engine *, const char *);
+int engine_settled(const struct engine *, const char *);
+const char *engine_proxy_error(const struct engine *, const char *);
+size_t engine_pollfds(struct engine *, struct pollfd *, size_t);
+int engine_timeout(const struct engine *);
+void engine_dispatch(struct engine *, const struct pollfd *, size_t);
+char *engine_source_host(const struct source *);
 
 /* domxml.c: libvirt domain XML, a pure parser. */
 struct vm *domxml_parse(const char *, size_t, char **);

@@ -250,31 +250,7 @@ rjob_secret_name_valid(const char *name, char **cause)
 static char *
 rjob_local(const char *id, const char *file, int make, char **cause)
 {
-	char *dir, *p, *q;
-
-	if ((dir = path_state_dir(cause)) == NULL)
-		return NULL;
-	xasprintf(&p, "%s/jobs", dir);
-	free(dir);
-	if (make && mkdir(p, 0700) != 0 && errno != EEXIST) {
-		cause_set(cause, "cannot make %s: %s", p, strerror(errno));
-		free(p);
-		return NULL;
-	}
-	if (id == NULL)
-		return p;
-	xasprintf(&q, "%s/%s", p, id);
-	free(p);
-	if (make && mkdir(q, 0700) != 0 && errno != EEXIST) {
-		cause_set(cause, "cannot make %s: %s", q, strerror(errno));
-		free(q);
-		return NULL;
-	}
-	if (file == NULL)
-		return q;
-	xasprintf(&p, "%s/%s", q, file);
-	free(q);
-	return p;
+	return jobstore_path(id, file, make, cause);
 }
 
 char *

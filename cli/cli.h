@@ -39,6 +39,12 @@ int proxy_job_cmd(int, char **);
 /* cmd-upload.c */
 int proxy_upload_cmd(int, char **);
 
+/* cmd-run.c */
+int cmd_run(int, char **);
+int cmd_jobs(int, char **);
+int cmd_log(int, char **);
+int cmd_cancel(int, char **);
+
 /* cmd-console.c */
 int cmd_console(int, char **);
 void cli_libvirt_quiet(void);

@@ -35,6 +35,14 @@ const struct cli_command cli_commands[] = {
 	    "| job log ID | job cancel ID | job remove ID",
 	    "save proxies (virt-v2v hosts over SSH), check what they can "
 	    "convert", cmd_proxy },
+	{ "run", "PLAN [--dry-run] [--json] [--accept-host-key SHA256:...]",
+	    "check a plan (virt-import-plan(5)), then import its VMs",
+	    cmd_run },
+	{ "jobs", "[--json] [--follow]", "list import jobs; --follow carries "
+	    "on the unfinished ones", cmd_jobs },
+	{ "log", "JOB [--follow]", "print a job's virt-v2v log", cmd_log },
+	{ "cancel", "JOB...", "stop jobs and remove their partial output",
+	    cmd_cancel },
 	{ "version", "", "print the version", cmd_version },
 	{ "help", "", "print this help", cmd_help },
 	{ NULL, NULL, NULL, NULL }

@@ -73,5 +73,20 @@ lab_down_at_exit() {
 		[ "$_own_tmp" -eq 0 ] || rm -rf "$VI_TMP"' EXIT
 }
 
-# finish: the script's exit status from what it reported.
-finish() { exit "$vi_failed"; }
+# finish: the script's exit status from what it reported.  A sanitizer
+# report in any output the script kept (a command expected to fail can
+# still leak or overflow) fails it too.
+finish() {
+	local hits
+	if [ -n "${VI_TMP:-}" ] && [ -d "$VI_TMP" ]; then
+		hits=$(grep -rlE --exclude-dir=lab 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$VI_TMP" 2>/dev/null | head -5)
+		if [ -n "$hits" ]; then
+			for f in $hits; do
+				echo "--- sanitizer report in $f"
+				grep -A25 -E 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$f" | head -60
+			done
+			fail "sanitizer" "reports in: $(echo $hits)"
+		fi
+	fi
+	exit "$vi_failed"
+}
