@@ -482,7 +482,7 @@ convert_finish(const struct job *job, const struct proxy *p,
 	struct sshc *c = NULL;
 	struct vm *vm = NULL;
 	struct job_disk *d;
-	const char *argv[8];
+	const char *argv[11];
 	char *out;
 	size_t i, len;
 	int rc = -1;
@@ -518,7 +518,7 @@ convert_finish(const struct job *job, const struct proxy *p,
 			argv[3] = "--output=json";
 			argv[4] = d->path;
 			argv[5] = NULL;
-		} else {
+		} else if (d->path[0] == '/') {
 			argv[0] = "virsh";
 			argv[1] = "-q";
 			argv[2] = "-c";
@@ -527,6 +527,21 @@ convert_finish(const struct job *job, const struct proxy *p,
 			argv[5] = "--bytes";
 			argv[6] = d->path;
 			argv[7] = NULL;
+		} else {
+			/* <source pool= volume=>: domxml gives POOL/VOLUME. */
+			argv[0] = "virsh";
+			argv[1] = "-q";
+			argv[2] = "-c";
+			argv[3] = plan->dest.uri;
+			argv[4] = "vol-info";
+			argv[5] = "--bytes";
+			argv[6] = "--pool";
+			argv[7] = vm->disks[i].datastore != NULL ?
+			    vm->disks[i].datastore : "";
+			argv[8] = "--";
+			argv[9] = strchr(d->path, '/') != NULL ?
+			    strchr(d->path, '/') + 1 : d->path;
+			argv[10] = NULL;
 		}
 		if ((out = convert_output(c, argv, plan->dest.kind ==
 		    OUTPUT_LOCAL ? "qemu-img info" : "virsh vol-info", &len,

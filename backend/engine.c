@@ -40,6 +40,8 @@
 #define ENGINE_IDLE		30	/* s a proxy may stay silent */
 #define ENGINE_HEARTBEAT	5	/* s between a follower's signs */
 #define ENGINE_BACKOFF_MAX	30	/* s between reconnects */
+#define ENGINE_CHANNELS		8	/* followers a session: OpenSSH's
+					   MaxSessions is 10 by default */
 
 enum task_kind {
 	TASK_CONNECT,
@@ -49,13 +51,14 @@ enum task_kind {
 };
 
 struct eproxy;
+struct econn;
 struct ejob;
 
 struct task {
 	enum task_kind	 kind;
 	struct engine	*e;
 	struct ejob	*ej;		/* NULL for TASK_CONNECT */
-	struct eproxy	*ep;
+	struct econn	*ec;
 	struct job	*job;		/* the worker's own copy */
 	char		*proxy;		/* its name */
 	int		 cancel;	/* TASK_CLEAN */
@@ -76,11 +79,19 @@ struct task {
 	int		 moved;
 };
 
-struct eproxy {
-	char		*name;
+/* One SSH session to a proxy, following up to ENGINE_CHANNELS jobs. */
+struct econn {
+	struct eproxy	*ep;
 	struct sshc	*c;
 	struct sshm	*m;
 	int		 connecting;
+	size_t		 nfollow;
+};
+
+struct eproxy {
+	char		*name;
+	struct econn  **conns;
+	size_t		 nconns;
 	time_t		 retry_at;
 	unsigned	 backoff;
 	char		*error;
@@ -91,6 +102,7 @@ struct ejob {
 	struct eproxy	*ep;
 	struct rjob	*rj;
 	struct rjob_follow *f;
+	struct econn	*ec;		/* the session f runs on */
 	struct v2vlog	*log;
 	struct task	*busy;		/* its worker, if one runs */
 	int		 active;	/* listed in active/ */
@@ -110,6 +122,8 @@ struct engine {
 	size_t		 njobs;
 	struct eproxy  **proxies;
 	size_t		 nproxies;
+	struct econn  **pollmap;	/* econn of each pollfd after the first */
+	size_t		 npollmap;
 	struct timespec	 next_tick;
 };
 
@@ -388,18 +402,42 @@ engine_spawn(struct engine *e, struct ejob *ej, enum task_kind kind,
 	engine_run_task(e, t);
 }
 
+/* A new session to ep, made by a worker. */
 static void
 engine_connect(struct engine *e, struct eproxy *ep)
 {
+	struct econn *ec;
 	struct task *t;
 
+	ec = xcalloc(1, sizeof *ec);
+	ec->ep = ep;
+	ec->connecting = 1;
+	ep->conns = xappend(ep->conns, &ep->nconns, sizeof *ep->conns);
+	ep->conns[ep->nconns - 1] = ec;
 	t = xcalloc(1, sizeof *t);
 	t->kind = TASK_CONNECT;
 	t->e = e;
-	t->ep = ep;
+	t->ec = ec;
 	t->proxy = xstrdup(ep->name);
-	ep->connecting = 1;
 	engine_run_task(e, t);
+}
+
+static void
+engine_conn_free(struct econn *ec)
+{
+	struct eproxy *ep = ec->ep;
+	size_t i;
+
+	for (i = 0; i < ep->nconns; i++) {
+		if (ep->conns[i] == ec) {
+			ep->conns[i] = ep->conns[--ep->nconns];
+			break;
+		}
+	}
+	if (ec->m != NULL)
+		sshm_free(ec->m);
+	sshc_close(ec->c);
+	free(ec);
 }
 
 /* ------------------------------------------------------------ following */
@@ -460,17 +498,23 @@ engine_follow_end(void *arg, struct rjob *rj, int ended, const char *error)
 {
 	struct engine *e = arg;
 	struct ejob *ej = engine_ejob(e, rj->id);
+	int dead = 0;
 
 	if (ej == NULL)
 		return;
 	rjob_follow_free(ej->f);
 	ej->f = NULL;
+	if (ej->ec != NULL) {
+		dead = ej->ec->m != NULL && sshm_dead(ej->ec->m);
+		ej->ec->nfollow--;
+		ej->ec = NULL;
+	}
 	if (!ended) {
 		/* The session died (it is retried) or following failed. */
-		if (ej->ep->m != NULL && sshm_dead(ej->ep->m))
-			return;
-		free(ej->ep->error);
-		ej->ep->error = xstrdup(error);
+		if (!dead) {
+			free(ej->ep->error);
+			ej->ep->error = xstrdup(error);
+		}
 		return;
 	}
 	if (ej->busy != NULL || job_is_final(ej->job->state))
@@ -499,24 +543,26 @@ static const struct rjob_follow_ops engine_follow_ops = {
 	engine_follow_log, engine_follow_end
 };
 
+/* A session failed: its followers stop; a new one is made after a pause. */
 static void
-engine_proxy_down(struct engine *e, struct eproxy *ep, const char *why)
+engine_conn_down(struct engine *e, struct econn *ec, const char *why)
 {
+	struct eproxy *ep = ec->ep;
 	char *reason = xstrdup(why != NULL ? why : "the connection failed");
 	size_t i;
 
 	/* Followers first: they abandon their channels on the session. */
 	for (i = 0; i < e->njobs; i++) {
-		if (e->jobs[i]->ep == ep && e->jobs[i]->f != NULL) {
+		if (e->jobs[i]->ec == ec) {
 			rjob_follow_free(e->jobs[i]->f);
 			e->jobs[i]->f = NULL;
+			e->jobs[i]->ec = NULL;
 		}
 	}
-	if (ep->m != NULL)
-		sshm_free(ep->m);
-	ep->m = NULL;
-	sshc_close(ep->c);
-	ep->c = NULL;
+	for (i = 0; i < e->npollmap; i++)
+		if (e->pollmap[i] == ec)
+			e->pollmap[i] = NULL;
+	engine_conn_free(ec);
 	free(ep->error);
 	ep->error = reason;
 	ep->backoff = ep->backoff == 0 ? 1 : ep->backoff * 2;
@@ -525,26 +571,55 @@ engine_proxy_down(struct engine *e, struct eproxy *ep, const char *why)
 	ep->retry_at = time(NULL) + ep->backoff;
 }
 
-/* Follow every converting job of ep that has no follower yet. */
+/*
+ * Follow every converting job of ep that has no follower yet, on sessions
+ * with room, making new sessions as needed (not while ep backs off).
+ */
 static void
 engine_follow(struct engine *e, struct eproxy *ep)
 {
+	struct econn *ec;
 	struct ejob *ej;
 	char *cause;
-	size_t i;
+	size_t i, k, room, want = 0, coming = 0;
 
 	for (i = 0; i < e->njobs; i++) {
 		ej = e->jobs[i];
 		if (ej->ep != ep || ej->f != NULL || ej->rj == NULL ||
 		    ej->busy != NULL || ej->job->state != JOB_CONVERTING)
 			continue;
+		ec = NULL;
+		for (k = 0; k < ep->nconns; k++) {
+			if (ep->conns[k]->m != NULL &&
+			    ep->conns[k]->nfollow < ENGINE_CHANNELS) {
+				ec = ep->conns[k];
+				break;
+			}
+		}
+		if (ec == NULL) {
+			want++;
+			continue;
+		}
 		cause = NULL;
-		ej->f = rjob_follow_start(ep->m, ej->rj, ENGINE_HEARTBEAT,
+		ej->f = rjob_follow_start(ec->m, ej->rj, ENGINE_HEARTBEAT,
 		    &engine_follow_ops, e, &cause);
 		if (ej->f == NULL) {
+			/* Tried again after a pause, not every tick. */
 			free(ep->error);
 			ep->error = cause;
+			ep->retry_at = time(NULL) + ENGINE_HEARTBEAT;
+			continue;
 		}
+		ej->ec = ec;
+		ec->nfollow++;
+	}
+	for (k = 0; k < ep->nconns; k++)
+		if (ep->conns[k]->connecting)
+			coming++;
+	room = coming * ENGINE_CHANNELS;
+	while (want > room && time(NULL) >= ep->retry_at) {
+		engine_connect(e, ep);
+		room += ENGINE_CHANNELS;
 	}
 }
 
@@ -573,8 +648,7 @@ engine_start_done(struct engine *e, struct ejob *ej, struct task *t)
 	}
 	engine_set_phase(ej, "Started on the proxy");
 	engine_move(e, ej, JOB_CONVERTING);
-	if (ej->ep->m != NULL)
-		engine_follow(e, ej->ep);
+	engine_follow(e, ej->ep);
 }
 
 static void
@@ -622,16 +696,17 @@ engine_clean_done(struct engine *e, struct ejob *ej, struct task *t)
 static void
 engine_connect_done(struct engine *e, struct task *t)
 {
-	struct eproxy *ep = t->ep;
+	struct econn *ec = t->ec;
+	struct eproxy *ep = ec->ep;
 
-	ep->connecting = 0;
+	ec->connecting = 0;
 	if (t->rc != 0) {
-		engine_proxy_down(e, ep, t->cause);
+		engine_conn_down(e, ec, t->cause);
 		return;
 	}
-	ep->c = t->c;
+	ec->c = t->c;
 	t->c = NULL;
-	ep->m = sshm_new(ep->c, ENGINE_IDLE);
+	ec->m = sshm_new(ec->c, ENGINE_IDLE);
 	ep->backoff = 0;
 	free(ep->error);
 	ep->error = NULL;
@@ -1025,11 +1100,11 @@ static void
 engine_tick(struct engine *e)
 {
 	struct eproxy *ep;
+	struct econn *ec;
 	struct ejob *ej;
 	char *cause = NULL;
 	time_t now = time(NULL);
-	size_t i, k;
-	int need, followers;
+	size_t i, k, n;
 
 	if (e->lockfd < 0)
 		engine_take_over(e);
@@ -1056,27 +1131,17 @@ engine_tick(struct engine *e)
 	engine_schedule(e);
 	for (k = 0; k < e->nproxies; k++) {
 		ep = e->proxies[k];
-		need = followers = 0;
-		for (i = 0; i < e->njobs; i++) {
-			ej = e->jobs[i];
-			if (ej->ep != ep)
-				continue;
-			if (ej->f != NULL)
-				followers++;
-			if (ej->rj != NULL && ej->busy == NULL &&
-			    ej->job->state == JOB_CONVERTING)
-				need = 1;
-		}
-		if (need && ep->m == NULL && !ep->connecting &&
-		    now >= ep->retry_at)
-			engine_connect(e, ep);
-		else if (need && ep->m != NULL)
-			engine_follow(e, ep);
-		else if (!need && followers == 0 && ep->m != NULL) {
-			sshm_free(ep->m);
-			ep->m = NULL;
-			sshc_close(ep->c);
-			ep->c = NULL;
+		engine_follow(e, ep);
+		/* Sessions nobody follows on any more are closed. */
+		for (i = 0; i < ep->nconns;) {
+			ec = ep->conns[i];
+			if (!ec->connecting && ec->nfollow == 0) {
+				for (n = 0; n < e->npollmap; n++)
+					if (e->pollmap[n] == ec)
+						e->pollmap[n] = NULL;
+				engine_conn_free(ec);
+			} else
+				i++;
 		}
 	}
 }
@@ -1137,13 +1202,15 @@ engine_free(struct engine *e)
 	}
 	free(e->jobs);
 	for (i = 0; i < e->nproxies; i++) {
-		sshm_free(e->proxies[i]->m);
-		sshc_close(e->proxies[i]->c);
+		while (e->proxies[i]->nconns > 0)
+			engine_conn_free(e->proxies[i]->conns[0]);
+		free(e->proxies[i]->conns);
 		free(e->proxies[i]->name);
 		free(e->proxies[i]->error);
 		free(e->proxies[i]);
 	}
 	free(e->proxies);
+	free(e->pollmap);
 	close(e->pipe[0]);
 	close(e->pipe[1]);
 	if (e->lockfd >= 0)
@@ -1203,19 +1270,28 @@ engine_proxy_error(const struct engine *e, const char *name)
 size_t
 engine_pollfds(struct engine *e, struct pollfd *pfd, size_t max)
 {
-	size_t n = 0, i;
+	struct econn *ec;
+	size_t n = 0, i, k;
 
 	if (max == 0)
 		return 0;
 	pfd[n].fd = e->pipe[0];
 	pfd[n].events = POLLIN;
 	pfd[n++].revents = 0;
-	for (i = 0; i < e->nproxies && n < max; i++) {
-		pfd[n].fd = e->proxies[i]->m != NULL ?
-		    sshm_fd(e->proxies[i]->m) : -1;
-		pfd[n].events = e->proxies[i]->m != NULL ?
-		    sshm_events(e->proxies[i]->m) : 0;
-		pfd[n++].revents = 0;
+	e->npollmap = 0;
+	for (i = 0; i < e->nproxies; i++) {
+		for (k = 0; k < e->proxies[i]->nconns && n < max; k++) {
+			ec = e->proxies[i]->conns[k];
+			if (ec->m == NULL)
+				continue;
+			pfd[n].fd = sshm_fd(ec->m);
+			pfd[n].events = sshm_events(ec->m);
+			pfd[n++].revents = 0;
+			e->pollmap = xreallocarray(e->pollmap, n - 1,
+			    sizeof *e->pollmap);
+			e->pollmap[n - 2] = ec;
+			e->npollmap = n - 1;
+		}
 	}
 	return n;
 }
@@ -1225,16 +1301,18 @@ engine_timeout(const struct engine *e)
 {
 	long t = engine_ms_until(e->next_tick);
 	int s;
-	size_t i;
+	size_t i, k;
 
 	if (t < 0)
 		t = 0;
 	for (i = 0; i < e->nproxies; i++) {
-		if (e->proxies[i]->m == NULL)
-			continue;
-		s = sshm_timeout(e->proxies[i]->m);
-		if (s >= 0 && s < t)
-			t = s;
+		for (k = 0; k < e->proxies[i]->nconns; k++) {
+			if (e->proxies[i]->conns[k]->m == NULL)
+				continue;
+			s = sshm_timeout(e->proxies[i]->conns[k]->m);
+			if (s >= 0 && s < t)
+				t = s;
+		}
 	}
 	return (int)t;
 }
@@ -1242,20 +1320,21 @@ engine_timeout(const struct engine *e)
 void
 engine_dispatch(struct engine *e, const struct pollfd *pfd, size_t n)
 {
-	struct eproxy *ep;
-	size_t i, np = e->nproxies;
+	struct econn *ec;
+	size_t i;
 
+	/* Sessions first: results may close some (pollmap says which). */
+	for (i = 0; i < e->npollmap && i + 1 < n; i++) {
+		if ((ec = e->pollmap[i]) == NULL || ec->m == NULL ||
+		    pfd[i + 1].fd != sshm_fd(ec->m))
+			continue;
+		if (sshm_step(ec->m, (pfd[i + 1].revents & (POLLIN | POLLHUP |
+		    POLLERR)) != 0) != 0)
+			engine_conn_down(e, ec, sshm_error(ec->m));
+	}
+	e->npollmap = 0;
 	if (n > 0 && (pfd[0].revents & POLLIN))
 		engine_results(e);
-	for (i = 0; i < np && i + 1 < n; i++) {
-		ep = e->proxies[i];
-		if (ep->m == NULL || pfd[i + 1].fd == -1 ||
-		    pfd[i + 1].fd != sshm_fd(ep->m))
-			continue;
-		if (sshm_step(ep->m, (pfd[i + 1].revents & (POLLIN | POLLHUP |
-		    POLLERR)) != 0) != 0)
-			engine_proxy_down(e, ep, sshm_error(ep->m));
-	}
 	if (engine_ms_until(e->next_tick) <= 0) {
 		engine_tick(e);
 		e->next_tick = engine_now();
@@ -1490,8 +1569,7 @@ engine_queue(struct engine *e, const struct plan *plan,
 		if (e->lockfd >= 0)
 			engine_changed(e, e->jobs[e->njobs - 1]);
 	}
-	if (e->lockfd >= 0)
-		engine_schedule(e);
+	/* Started by the next tick, once the caller knows the ids. */
 out:
 	for (i = 0; i < plan->nitems; i++)
 		job_free(jobs[i]);
