@@ -811,8 +811,12 @@ int engine_timeout(const struct engine *);
 void engine_dispatch(struct engine *, const struct pollfd *, size_t);
 char *engine_source_host(const struct source *);
 
-/* domxml.c: libvirt domain XML, a pure parser. */
+/* domxml.c: libvirt domain XML, a pure parser (and its libxml2 helpers). */
+struct _xmlNode;
 struct vm *domxml_parse(const char *, size_t, char **);
+int domxml_is(const struct _xmlNode *, const char *);
+struct _xmlNode *domxml_child(const struct _xmlNode *, const char *);
+char *domxml_attr(const struct _xmlNode *, const char *);
 
 /* sha.c: SHA-1 and SHA-256 (FIPS 180-4), for OVA manifests. */
 enum sha_algo { SHA_1, SHA_256 };

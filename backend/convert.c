@@ -138,6 +138,29 @@ convert_read_secret(const char *what, const char *path, size_t *len,
 	return text;
 }
 
+/*
+ * Add the local file path as secret name: read here, written on the proxy
+ * as dir/secrets/name; *remote gets that path.
+ */
+static int
+convert_add_secret(struct rjob_secret *sec, size_t *nsec, char **data,
+    char **paths, const char *rdir, const char *name, const char *what,
+    const char *path, const char **remote, char **cause)
+{
+	size_t len;
+
+	if ((data[*nsec] = convert_read_secret(what, path, &len, cause)) ==
+	    NULL)
+		return -1;
+	sec[*nsec].name = name;
+	sec[*nsec].data = data[*nsec];
+	sec[*nsec].len = len;
+	paths[*nsec] = rjob_secret_path(rdir, name);
+	*remote = paths[*nsec];
+	(*nsec)++;
+	return 0;
+}
+
 /* Where the local file source goes through upload_source, or NULL. */
 static char *
 convert_upload_spec(const struct plan *plan, const struct vm *vm,
@@ -246,7 +269,7 @@ convert_start(const struct job *job, const struct proxy *p,
 	const char **env = NULL;
 	const char *words[] = { "rm", "-rf", "--", NULL, NULL };
 	struct sshc_result r;
-	size_t nres = 0, nsec = 0, len, i;
+	size_t nres = 0, nsec = 0, i;
 
 	if ((plan = convert_plan(job, cause)) == NULL)
 		return NULL;
@@ -269,16 +292,11 @@ convert_start(const struct job *job, const struct proxy *p,
 			goto out;
 		where.input = res[nres - 1].remote;
 	}
-	if (plan->source->password_file != NULL) {
-		if ((data[nsec] = convert_read_secret("source password",
-		    plan->source->password_file, &len, cause)) == NULL)
-			goto out;
-		sec[nsec].name = "source-password";
-		sec[nsec].data = data[nsec];
-		sec[nsec].len = len;
-		paths[nsec] = rjob_secret_path(rdir, "source-password");
-		where.source_password = paths[nsec++];
-	}
+	if (plan->source->password_file != NULL &&
+	    convert_add_secret(sec, &nsec, data, paths, rdir,
+	    "source-password", "source password", plan->source->password_file,
+	    &where.source_password, cause) != 0)
+		goto out;
 	if (plan->dest.kind == OUTPUT_OVIRT_UPLOAD) {
 		if (plan->dest.password_file == NULL ||
 		    plan->dest.ca_file == NULL) {
@@ -286,22 +304,14 @@ convert_start(const struct job *job, const struct proxy *p,
 			    "password_file and ca_file in the plan");
 			goto out;
 		}
-		if ((data[nsec] = convert_read_secret("engine password",
-		    plan->dest.password_file, &len, cause)) == NULL)
+		if (convert_add_secret(sec, &nsec, data, paths, rdir,
+		    "dest-password", "engine password",
+		    plan->dest.password_file, &where.dest_password,
+		    cause) != 0 ||
+		    convert_add_secret(sec, &nsec, data, paths, rdir,
+		    "dest-ca", "engine CA", plan->dest.ca_file, &where.dest_ca,
+		    cause) != 0)
 			goto out;
-		sec[nsec].name = "dest-password";
-		sec[nsec].data = data[nsec];
-		sec[nsec].len = len;
-		paths[nsec] = rjob_secret_path(rdir, "dest-password");
-		where.dest_password = paths[nsec++];
-		if ((data[nsec] = convert_read_secret("engine CA",
-		    plan->dest.ca_file, &len, cause)) == NULL)
-			goto out;
-		sec[nsec].name = "dest-ca";
-		sec[nsec].data = data[nsec];
-		sec[nsec].len = len;
-		paths[nsec] = rjob_secret_path(rdir, "dest-ca");
-		where.dest_ca = paths[nsec++];
 	}
 	if (p->nenv > 0) {
 		env = xcalloc(p->nenv + 1, sizeof *env);

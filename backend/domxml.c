@@ -17,30 +17,30 @@
 
 #include "backend.h"
 
-static int
-xml_is(const xmlNode *n, const char *name)
+int
+domxml_is(const xmlNode *n, const char *name)
 {
 	return n != NULL && n->type == XML_ELEMENT_NODE &&
 	    strcmp((const char *)n->name, name) == 0;
 }
 
-static xmlNode *
-xml_child(const xmlNode *parent, const char *name)
+xmlNode *
+domxml_child(const xmlNode *parent, const char *name)
 {
 	xmlNode *n;
 
 	if (parent == NULL)
 		return NULL;
 	for (n = parent->children; n != NULL; n = n->next) {
-		if (xml_is(n, name))
+		if (domxml_is(n, name))
 			return n;
 	}
 	return NULL;
 }
 
 /* An attribute as an allocated string, or NULL. */
-static char *
-xml_attr(const xmlNode *n, const char *name)
+char *
+domxml_attr(const xmlNode *n, const char *name)
 {
 	xmlChar *v;
 	char *s;
@@ -76,7 +76,7 @@ xml_text(const xmlNode *n)
 static int
 attr_is(const xmlNode *n, const char *name, const char *value)
 {
-	char *v = xml_attr(n, name);
+	char *v = domxml_attr(n, name);
 	int eq = v != NULL && strcmp(v, value) == 0;
 
 	free(v);
@@ -130,14 +130,14 @@ parse_scaled(const char *text, const char *unit, uint64_t deflt,
 static int
 domxml_memory(struct vm *vm, const xmlNode *dom, char **cause)
 {
-	xmlNode *n = xml_child(dom, "memory");
+	xmlNode *n = domxml_child(dom, "memory");
 	char *text, *unit;
 	int rc = 0;
 
 	if (n == NULL)
 		return 0;
 	text = xml_text(n);
-	unit = xml_attr(n, "unit");
+	unit = domxml_attr(n, "unit");
 	if (parse_scaled(text, unit, 1024, &vm->memory) != 0) {
 		cause_set(cause, "memory '%s%s%s' is not a size libvirt writes",
 		    text != NULL ? text : "", unit != NULL ? " " : "",
@@ -152,7 +152,7 @@ domxml_memory(struct vm *vm, const xmlNode *dom, char **cause)
 static int
 domxml_vcpus(struct vm *vm, const xmlNode *dom, char **cause)
 {
-	char *text = xml_text(xml_child(dom, "vcpu")), *end;
+	char *text = xml_text(domxml_child(dom, "vcpu")), *end;
 	unsigned long v;
 	int rc = 0;
 
@@ -172,15 +172,15 @@ domxml_vcpus(struct vm *vm, const xmlNode *dom, char **cause)
 static void
 domxml_os(struct vm *vm, const xmlNode *dom)
 {
-	xmlNode *os = xml_child(dom, "os"), *type, *loader, *md, *n;
+	xmlNode *os = domxml_child(dom, "os"), *type, *loader, *md, *n;
 	char *kind, *path;
 
 	if (os == NULL)
 		return;
-	type = xml_child(os, "type");
-	vm->arch = xml_attr(type, "arch");
+	type = domxml_child(os, "type");
+	vm->arch = domxml_attr(type, "arch");
 	kind = xml_text(type);
-	loader = xml_child(os, "loader");
+	loader = domxml_child(os, "loader");
 	path = xml_text(loader);
 	if (attr_is(os, "firmware", "efi") || attr_is(loader, "type", "pflash") ||
 	    (path != NULL && (strcasestr(path, "ovmf") != NULL ||
@@ -193,15 +193,15 @@ domxml_os(struct vm *vm, const xmlNode *dom)
 	free(path);
 
 	/* The OS as libosinfo names it, when the domain was told. */
-	if ((md = xml_child(dom, "metadata")) == NULL)
+	if ((md = domxml_child(dom, "metadata")) == NULL)
 		return;
 	for (n = md->children; n != NULL; n = n->next) {
 		xmlNode *o;
 
-		if (!xml_is(n, "libosinfo"))
+		if (!domxml_is(n, "libosinfo"))
 			continue;
-		if ((o = xml_child(n, "os")) != NULL && vm->os == NULL)
-			vm->os = xml_attr(o, "id");
+		if ((o = domxml_child(n, "os")) != NULL && vm->os == NULL)
+			vm->os = domxml_attr(o, "id");
 	}
 }
 
@@ -228,32 +228,32 @@ ends_with(const char *s, const char *suffix)
 static void
 domxml_disk(struct vm *vm, const xmlNode *n)
 {
-	xmlNode *src = xml_child(n, "source"), *tgt = xml_child(n, "target");
-	char *type = xml_attr(n, "type"), *fmt, *proto = NULL;
+	xmlNode *src = domxml_child(n, "source"), *tgt = domxml_child(n, "target");
+	char *type = domxml_attr(n, "type"), *fmt, *proto = NULL;
 	struct disk *d;
 
 	d = vm_add_disk(vm);
-	d->target = xml_attr(tgt, "dev");
-	d->bus = xml_attr(tgt, "bus");
+	d->target = domxml_attr(tgt, "dev");
+	d->bus = domxml_attr(tgt, "bus");
 	if (type == NULL || strcmp(type, "file") == 0)
-		d->path = xml_attr(src, "file");
+		d->path = domxml_attr(src, "file");
 	else if (strcmp(type, "block") == 0)
-		d->path = xml_attr(src, "dev");
+		d->path = domxml_attr(src, "dev");
 	else if (strcmp(type, "volume") == 0) {
-		char *pool = xml_attr(src, "pool"), *vol = xml_attr(src, "volume");
+		char *pool = domxml_attr(src, "pool"), *vol = domxml_attr(src, "volume");
 
 		if (pool != NULL && vol != NULL)
 			xasprintf(&d->path, "%s/%s", pool, vol);
 		d->datastore = pool;
 		free(vol);
 	} else if (strcmp(type, "network") == 0) {
-		proto = xml_attr(src, "protocol");
-		d->path = xml_attr(src, "name");
+		proto = domxml_attr(src, "protocol");
+		d->path = domxml_attr(src, "name");
 	}
 	if (d->datastore == NULL)
 		d->datastore = datastore_of(d->path);
 
-	fmt = xml_attr(xml_child(n, "driver"), "type");
+	fmt = domxml_attr(domxml_child(n, "driver"), "type");
 	d->format = disk_format_parse(fmt);
 	if (d->format == DISK_FORMAT_UNKNOWN && d->path != NULL &&
 	    ends_with(d->path, ".vmdk"))
@@ -277,31 +277,31 @@ domxml_disk(struct vm *vm, const xmlNode *n)
 static void
 domxml_nic(struct vm *vm, const xmlNode *n)
 {
-	xmlNode *src = xml_child(n, "source");
-	char *type = xml_attr(n, "type"), *mac;
+	xmlNode *src = domxml_child(n, "source");
+	char *type = domxml_attr(n, "type"), *mac;
 	struct nic *nic;
 
 	nic = vm_add_nic(vm);
 	if (type != NULL && strcmp(type, "network") == 0) {
 		nic->kind = NIC_NETWORK;
-		nic->network = xml_attr(src, "network");
+		nic->network = domxml_attr(src, "network");
 	} else if (type != NULL && strcmp(type, "vds") == 0) {
 		/*
 		 * A vSphere distributed switch port: libvirt gives the port
 		 * group's id, not its name, and virt-v2v maps it by that id.
 		 */
 		nic->kind = NIC_NETWORK;
-		nic->network = xml_attr(src, "portgroupid");
+		nic->network = domxml_attr(src, "portgroupid");
 	} else if (type != NULL && strcmp(type, "direct") == 0) {
 		nic->kind = NIC_BRIDGE;
-		nic->network = xml_attr(src, "dev");
+		nic->network = domxml_attr(src, "dev");
 	} else {
 		/* ESX port groups arrive as bridges too. */
 		nic->kind = NIC_BRIDGE;
-		nic->network = xml_attr(src, "bridge");
+		nic->network = domxml_attr(src, "bridge");
 	}
-	nic->model = xml_attr(xml_child(n, "model"), "type");
-	mac = xml_attr(xml_child(n, "mac"), "address");
+	nic->model = domxml_attr(domxml_child(n, "model"), "type");
+	mac = domxml_attr(domxml_child(n, "mac"), "address");
 	if (mac == NULL || mac_normalize(mac, nic->mac) != 0)
 		nic->mac[0] = '\0';
 	free(mac);
@@ -315,12 +315,12 @@ domxml_read(const xmlNode *dom, char **cause)
 	struct vm *vm;
 	char *name, *uuid;
 
-	if (!xml_is(dom, "domain")) {
+	if (!domxml_is(dom, "domain")) {
 		cause_set(cause, "the document is not a libvirt domain: its top "
 		    "element is <%s>, not <domain>", (const char *)dom->name);
 		return NULL;
 	}
-	name = xml_text(xml_child(dom, "name"));
+	name = xml_text(domxml_child(dom, "name"));
 	if (name == NULL || *name == '\0') {
 		cause_set(cause, "the domain has no <name>");
 		free(name);
@@ -329,7 +329,7 @@ domxml_read(const xmlNode *dom, char **cause)
 	vm = vm_new(name);
 	free(name);
 	vm->detailed = 1;
-	uuid = xml_text(xml_child(dom, "uuid"));
+	uuid = xml_text(domxml_child(dom, "uuid"));
 	if (uuid != NULL && uuid_valid(uuid))
 		memcpy(vm->uuid, uuid, sizeof vm->uuid);
 	free(uuid);
@@ -342,17 +342,17 @@ domxml_read(const xmlNode *dom, char **cause)
 	}
 	domxml_os(vm, dom);
 
-	devs = xml_child(dom, "devices");
+	devs = domxml_child(dom, "devices");
 	for (n = devs != NULL ? devs->children : NULL; n != NULL; n = n->next) {
-		if (xml_is(n, "disk")) {
-			char *dev = xml_attr(n, "device");
+		if (domxml_is(n, "disk")) {
+			char *dev = domxml_attr(n, "device");
 
 			/* CD-ROMs and floppies are not converted. */
 			if (dev == NULL || strcmp(dev, "disk") == 0 ||
 			    strcmp(dev, "lun") == 0)
 				domxml_disk(vm, n);
 			free(dev);
-		} else if (xml_is(n, "interface"))
+		} else if (domxml_is(n, "interface"))
 			domxml_nic(vm, n);
 	}
 	if (vm->ndisks == 0)

@@ -128,6 +128,7 @@ struct engine {
 };
 
 static void engine_save(struct engine *, struct ejob *);
+static void engine_remote_ended(struct engine *, struct ejob *);
 static void engine_spawn(struct engine *, struct ejob *, enum task_kind,
     int, int);
 
@@ -519,24 +520,7 @@ engine_follow_end(void *arg, struct rjob *rj, int ended, const char *error)
 	}
 	if (ej->busy != NULL || job_is_final(ej->job->state))
 		return;		/* a cancel is under way: it decides */
-	switch (rj->state) {
-	case RJOB_DONE:
-		v2vlog_end(ej->log);
-		engine_set_phase(ej, "Reading back the result");
-		engine_move(e, ej, JOB_FINISHING);
-		engine_spawn(e, ej, TASK_FINISH, 0, 0);
-		break;
-	case RJOB_CANCELLED:
-		engine_move(e, ej, JOB_CANCELLED);
-		engine_spawn(e, ej, TASK_CLEAN, 0, 1);
-		break;
-	default:
-		free(ej->job->error);
-		ej->job->error = engine_v2v_error(ej);
-		engine_move(e, ej, JOB_FAILED);
-		engine_spawn(e, ej, TASK_CLEAN, 0, 1);
-		break;
-	}
+	engine_remote_ended(e, ej);
 }
 
 static const struct rjob_follow_ops engine_follow_ops = {
@@ -768,7 +752,7 @@ engine_replay_log(struct ejob *ej)
 	free(path);
 }
 
-/* The remote job ended while nobody followed it. */
+/* The remote job ended (seen by its follower, or found on a restart). */
 static void
 engine_remote_ended(struct engine *e, struct ejob *ej)
 {
@@ -776,6 +760,7 @@ engine_remote_ended(struct engine *e, struct ejob *ej)
 
 	switch (rj->state) {
 	case RJOB_DONE:
+		v2vlog_end(ej->log);
 		engine_set_phase(ej, "Reading back the result");
 		engine_move(e, ej, JOB_FINISHING);
 		engine_spawn(e, ej, TASK_FINISH, 0, 0);

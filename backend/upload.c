@@ -851,37 +851,6 @@ upload_names_free(char **names, size_t n)
 	free(names);
 }
 
-static int
-upload_xml_is(const xmlNode *n, const char *name)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
-static xmlNode *
-upload_xml_child(const xmlNode *parent, const char *name)
-{
-	xmlNode *n;
-
-	for (n = parent != NULL ? parent->children : NULL; n != NULL;
-	    n = n->next)
-		if (upload_xml_is(n, name))
-			return n;
-	return NULL;
-}
-
-static char *
-upload_xml_attr(const xmlNode *n, const char *name)
-{
-	xmlChar *v;
-	char *s;
-
-	if (n == NULL || (v = xmlGetProp(n, (const xmlChar *)name)) == NULL)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
 
 /* Point every converted disk's <source file> at its copy. */
 static int
@@ -893,21 +862,21 @@ upload_xml_disks(xmlNode *root, const char *const *from,
 	size_t i;
 	int rc = 0;
 
-	if (!upload_xml_is(root, "domain")) {
+	if (!domxml_is(root, "domain")) {
 		cause_set(cause, "the document is not a libvirt domain: its top "
 		    "element is <%s>, not <domain>", (const char *)root->name);
 		return -1;
 	}
-	devs = upload_xml_child(root, "devices");
+	devs = domxml_child(root, "devices");
 	for (dn = devs != NULL ? devs->children : NULL; dn != NULL && rc == 0;
 	    dn = dn->next) {
-		if (!upload_xml_is(dn, "disk"))
+		if (!domxml_is(dn, "disk"))
 			continue;
-		dev = upload_xml_attr(dn, "device");
-		type = upload_xml_attr(dn, "type");
-		src = upload_xml_child(dn, "source");
-		file = upload_xml_attr(src, "file");
-		tgt = upload_xml_attr(upload_xml_child(dn, "target"), "dev");
+		dev = domxml_attr(dn, "device");
+		type = domxml_attr(dn, "type");
+		src = domxml_child(dn, "source");
+		file = domxml_attr(src, "file");
+		tgt = domxml_attr(domxml_child(dn, "target"), "dev");
 		/* As domxml.c: CD-ROMs and floppies are not converted. */
 		if (dev != NULL && strcmp(dev, "disk") != 0 &&
 		    strcmp(dev, "lun") != 0)
