@@ -19,9 +19,9 @@ failure_log=$VI_TOP/tests/unit/data/v2v/missing-disk.log
 success_log=$VI_TOP/tests/unit/data/v2v/libvirtxml-qcow2.log
 
 export VI_LAB_DIR="$VI_TMP/lab"
-if ! "$VI_LAB" up --sshd >"$VI_TMP/up" 2>&1; then
+if ! "$VI_LAB" up --sshd --libvirtd >"$VI_TMP/up" 2>&1; then
 	cat "$VI_TMP/up"
-	fail "lab up" "the lab's sshd did not start"
+	fail "lab up" "the lab's sshd and libvirtd did not start"
 	finish
 fi
 lab_down_at_exit
@@ -142,6 +142,27 @@ left=$(find "$jobs_dir" -mindepth 1 -maxdepth 2 ! -name uploads 2>/dev/null | he
 	pass "after the batch: no remote job folder, no upload, no job left active" ||
 	fail "leftovers" "$left $(ls "$state/active")"
 [ ! -e "$VI_TMP/pwned" ] && pass "the hostile VM name ran nothing" || fail "hostile" "ran"
+
+# --- the per-source-host limit: two VMs of one libvirt host, limit 1 --------
+jq -n --arg src "$VI_LAB_QEMU_SSH_URI" --arg out "$VI_TMP/out" '{
+	version: 1, source: { spec: $src }, proxy: "lab",
+	destination: { type: "local", directory: $out },
+	defaults: { networks: [ { from: "lab-net", to: "default", type: "network" },
+	                        { from: "lab-net2", to: "default", type: "network" } ],
+	            unmapped: { to: "default", type: "network" } },
+	limits: { per_source_host: 1 },
+	vms: [ { name: "lab-src1" }, { name: "lab-src2" } ] }' >"$VI_TMP/host.json"
+rc=0
+vimp run "$VI_TMP/host.json" >"$VI_TMP/host.out" 2>"$VI_TMP/host.err" || rc=$?
+max=$(awk '$2 ~ /^[0-9]/ && / preparing/ && !(($2) in on) {on[$2] = 1; n++; if (n > m) m = n}
+	$2 ~ /^[0-9]/ && / (failed|done|cancelled)$/ && (($2) in on) {delete on[$2]; n--}
+	END {print m + 0}' "$VI_TMP/host.err")
+if [ "$rc" = 1 ] && [ "$max" = 1 ] && [ "$(grep -c ' failed$' "$VI_TMP/host.err")" = 2 ]; then
+	pass "two VMs of one source host with a limit of 1: one at a time, though the proxy takes 2"
+else
+	cat "$VI_TMP/host.err" "$VI_TMP/host.out"
+	fail "host limit" "rc $rc, $max at once"
+fi
 
 # --- lock, cancel from another process, kill -9 and recovery ----------------
 addproxy lab 1 "$success_log" 3 0
