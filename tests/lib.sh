@@ -79,7 +79,7 @@ lab_down_at_exit() {
 finish() {
 	local hits
 	if [ -n "${VI_TMP:-}" ] && [ -d "$VI_TMP" ]; then
-		hits=$(grep -rlE --exclude-dir=lab 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$VI_TMP" 2>/dev/null | head -5)
+		hits=$(grep -rlIE --exclude-dir=lab --exclude-dir=.cache 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$VI_TMP" 2>/dev/null | head -5)
 		if [ -n "$hits" ]; then
 			for f in $hits; do
 				echo "--- sanitizer report in $f"
