@@ -435,6 +435,17 @@ convert_output(struct sshc *c, const char *const *argv, const char *what,
 	return out;
 }
 
+/* argv begins "virsh -q -c URI"; returns the index of the next word. */
+static size_t
+convert_virsh(const char **argv, const char *uri)
+{
+	argv[0] = "virsh";
+	argv[1] = "-q";
+	argv[2] = "-c";
+	argv[3] = uri;
+	return 4;
+}
+
 /* The domain XML virt-v2v wrote (local) or defined (libvirt). */
 static struct vm *
 convert_read_domain(struct sshc *c, const struct plan *plan,
@@ -443,7 +454,7 @@ convert_read_domain(struct sshc *c, const struct plan *plan,
 	const char *argv[8];
 	char *path = NULL, *xml, *what;
 	struct vm *vm;
-	size_t len;
+	size_t len, n;
 
 	if (plan->dest.kind == OUTPUT_LOCAL) {
 		xasprintf(&path, "%s/%s.xml", plan_item_storage(plan, it, 0),
@@ -454,14 +465,11 @@ convert_read_domain(struct sshc *c, const struct plan *plan,
 		argv[3] = NULL;
 		xasprintf(&what, "reading %s", path);
 	} else {
-		argv[0] = "virsh";
-		argv[1] = "-q";
-		argv[2] = "-c";
-		argv[3] = plan->dest.uri;
-		argv[4] = "dumpxml";
-		argv[5] = "--";
-		argv[6] = it->target;
-		argv[7] = NULL;
+		n = convert_virsh(argv, plan->dest.uri);
+		argv[n++] = "dumpxml";
+		argv[n++] = "--";
+		argv[n++] = it->target;
+		argv[n] = NULL;
 		xasprintf(&what, "virt-v2v ended well, but the domain '%s' is "
 		    "not defined at %s (virt-v2v only warns when it cannot "
 		    "define it: see the warnings in the log); virsh dumpxml",
@@ -494,7 +502,7 @@ convert_finish(const struct job *job, const struct proxy *p,
 	struct job_disk *d;
 	const char *argv[11];
 	char *out;
-	size_t i, len;
+	size_t i, len, n;
 	int rc = -1;
 
 	*disks = NULL;
@@ -528,30 +536,21 @@ convert_finish(const struct job *job, const struct proxy *p,
 			argv[3] = "--output=json";
 			argv[4] = d->path;
 			argv[5] = NULL;
-		} else if (d->path[0] == '/') {
-			argv[0] = "virsh";
-			argv[1] = "-q";
-			argv[2] = "-c";
-			argv[3] = plan->dest.uri;
-			argv[4] = "vol-info";
-			argv[5] = "--bytes";
-			argv[6] = d->path;
-			argv[7] = NULL;
 		} else {
-			/* <source pool= volume=>: domxml gives POOL/VOLUME. */
-			argv[0] = "virsh";
-			argv[1] = "-q";
-			argv[2] = "-c";
-			argv[3] = plan->dest.uri;
-			argv[4] = "vol-info";
-			argv[5] = "--bytes";
-			argv[6] = "--pool";
-			argv[7] = vm->disks[i].datastore != NULL ?
-			    vm->disks[i].datastore : "";
-			argv[8] = "--";
-			argv[9] = strchr(d->path, '/') != NULL ?
-			    strchr(d->path, '/') + 1 : d->path;
-			argv[10] = NULL;
+			n = convert_virsh(argv, plan->dest.uri);
+			argv[n++] = "vol-info";
+			argv[n++] = "--bytes";
+			if (d->path[0] != '/') {
+				/* <source pool volume>: domxml says POOL/VOL. */
+				argv[n++] = "--pool";
+				argv[n++] = vm->disks[i].datastore != NULL ?
+				    vm->disks[i].datastore : "";
+				argv[n++] = "--";
+				argv[n++] = strchr(d->path, '/') != NULL ?
+				    strchr(d->path, '/') + 1 : d->path;
+			} else
+				argv[n++] = d->path;
+			argv[n] = NULL;
 		}
 		if ((out = convert_output(c, argv, plan->dest.kind ==
 		    OUTPUT_LOCAL ? "qemu-img info" : "virsh vol-info", &len,

@@ -321,10 +321,14 @@ pj_uint(struct json_object *o, const char *parent, const char *key,
 	return 0;
 }
 
-/* An object under key, NULL when absent; required says it must be there. */
+/*
+ * A value of type t under key (an object or a list), NULL when absent;
+ * required says it must be there, shown says what to write.
+ */
 static int
-pj_obj(struct json_object *o, const char *parent, const char *key,
-    const char *required, struct json_object **out, char **cause)
+pj_typed(struct json_object *o, const char *parent, const char *key,
+    const char *required, enum json_type t, const char *shown,
+    struct json_object **out, char **cause)
 {
 	struct json_object *v = pj_get(o, key);
 	char *path;
@@ -338,8 +342,8 @@ pj_obj(struct json_object *o, const char *parent, const char *key,
 		free(path);
 		return -1;
 	}
-	if (!json_object_is_type(v, json_type_object)) {
-		pj_wrong_type(cause, parent, key, v, "an object {...}");
+	if (!json_object_is_type(v, t)) {
+		pj_wrong_type(cause, parent, key, v, shown);
 		return -1;
 	}
 	*out = v;
@@ -347,27 +351,19 @@ pj_obj(struct json_object *o, const char *parent, const char *key,
 }
 
 static int
+pj_obj(struct json_object *o, const char *parent, const char *key,
+    const char *required, struct json_object **out, char **cause)
+{
+	return pj_typed(o, parent, key, required, json_type_object,
+	    "an object {...}", out, cause);
+}
+
+static int
 pj_array(struct json_object *o, const char *parent, const char *key,
     const char *required, struct json_object **out, char **cause)
 {
-	struct json_object *v = pj_get(o, key);
-	char *path;
-
-	*out = NULL;
-	if (v == NULL) {
-		if (required == NULL)
-			return 0;
-		path = pj_join(parent, key);
-		cause_set(cause, "%s: missing: %s", path, required);
-		free(path);
-		return -1;
-	}
-	if (!json_object_is_type(v, json_type_array)) {
-		pj_wrong_type(cause, parent, key, v, "a list [...]");
-		return -1;
-	}
-	*out = v;
-	return 0;
+	return pj_typed(o, parent, key, required, json_type_array,
+	    "a list [...]", out, cause);
 }
 
 /* One of a few words; *out gets its index. */
