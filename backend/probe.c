@@ -526,7 +526,7 @@ probe_run(const struct proxy *p, const char *accept, char **cause)
 	    "for c in nbdcopy nbdkit; do command -v \"$c\"; done; exit 0",
 	    NULL };
 	static const char *const dump[] = { "nbdkit", "--dump-config", NULL };
-	static const char *const tmp[] = { "sh", "-c",
+	const char *tmpenv[] = { "env", NULL, "sh", "-c",
 	    "printf '%s\\n' \"${VIRT_V2V_TMPDIR:-/var/tmp}\"", NULL };
 	static const char *const load[] = { "cat", "/proc/loadavg", NULL };
 	static const char *const id[] = { "id", "-u", NULL };
@@ -535,6 +535,7 @@ probe_run(const struct proxy *p, const char *accept, char **cause)
 	struct sshc *c;
 	struct probe *pr;
 	char *out = NULL, *err = NULL, *dir;
+	size_t i;
 	int st;
 
 	if ((c = sshc_connect(p, accept, cause)) == NULL)
@@ -580,7 +581,12 @@ probe_run(const struct proxy *p, const char *accept, char **cause)
 
 	if ((pr->job_free = probe_df(c, p->job_dir, cause)) == -2)
 		goto fail;
-	if ((out = probe_cmd(c, tmp, &st, NULL, cause)) == NULL)
+	/* The proxy's own VIRT_V2V_TMPDIR (proxy add --env) wins. */
+	for (i = 0; i < p->nenv; i++)
+		if (strncmp(p->env[i], "VIRT_V2V_TMPDIR=", 16) == 0)
+			tmpenv[1] = p->env[i];
+	if ((out = probe_cmd(c, tmpenv[1] != NULL ? tmpenv : tmpenv + 2, &st,
+	    NULL, cause)) == NULL)
 		goto fail;
 	out[strcspn(out, "\n")] = '\0';
 	pr->tmp_dir = xstrdup(*out == '/' ? out : "/var/tmp");
