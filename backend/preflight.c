@@ -1226,6 +1226,12 @@ pf_proxy_eval(struct pf_ctx *x, const struct plan_item *it,
 		if (!probe_has(pr, out) && (alt == NULL || !probe_has(pr, alt)))
 			pf_cat(&fail, "; ", "its virt-v2v cannot write to %s "
 			    "(no %s): install a newer virt-v2v", what, out);
+		/* Removed upstream in 2026: older and newer ones lack it. */
+		if ((it->bandwidth != 0 || plan->bandwidth != 0) &&
+		    !probe_has(pr, "bandwidth-option"))
+			pf_cat(&fail, "; ", "its virt-v2v has no --bandwidth "
+			    "(no bandwidth-option): remove the bandwidth limit "
+			    "from the plan, or use a virt-v2v that has it");
 	}
 	if (in->vmware && pr->curl_plugin == 0)
 		pf_cat(&fail, "; ", "nbdkit's curl plugin is missing: install "

@@ -901,6 +901,30 @@ test_judge_proxy(void)
 	TEXT(&w, "web01", "proxy", PF_WARN, "only 1.0 GiB free in /var/tmp");
 	w.probe->tmp_free = 50 * (int64_t)GIB;
 
+	/* A bandwidth limit needs a virt-v2v that has --bandwidth: 2.2.0
+	   has it; upstream removed it in 2026. */
+	w.plan->bandwidth = 100000000;
+	world_judge(&w);
+	CHECK(probe_has(w.probe, "bandwidth-option"));
+	CHECK(FIND(&w, "web01", "proxy", PF_OK) != NULL);
+	{
+		size_t k;
+
+		for (k = 0; k < w.probe->ncaps; k++)
+			if (strcmp(w.probe->caps[k], "bandwidth-option") == 0)
+				w.probe->caps[k][0] = 'X';
+	}
+	world_judge(&w);
+	TEXT(&w, "web01", "proxy", PF_FAIL, "no --bandwidth (no "
+	    "bandwidth-option): remove the bandwidth limit from the plan");
+	w.plan->bandwidth = 0;
+	w.plan->items[0].bandwidth = 100000000;
+	world_judge(&w);
+	TEXT(&w, "web01", "proxy", PF_FAIL, "no --bandwidth");
+	w.plan->items[0].bandwidth = 0;
+	world_judge(&w);
+	CHECK(FIND(&w, "web01", "proxy", PF_OK) != NULL);
+
 	/* Not reached, not known. */
 	w.proxies[0].probe = NULL;
 	w.proxies[0].error = "connection refused";
