@@ -765,6 +765,7 @@ int jobstore_save(const struct job *, char **);
 struct job *jobstore_load(const char *, char **);
 int jobstore_activate(const char *, int, char **);
 char **jobstore_active(size_t *, char **);
+char **jobstore_all(size_t *, char **);
 struct job **jobstore_list(size_t *, char **);
 void jobstore_list_free(struct job **, size_t);
 int jobstore_driver_lock(char **);

@@ -207,6 +207,13 @@ jobstore_active(size_t *n, char **cause)
 	return jobstore_ids("active", n, cause);
 }
 
+/* Every job folder's id (import jobs and remote jobs), oldest first. */
+char **
+jobstore_all(size_t *n, char **cause)
+{
+	return jobstore_ids("jobs", n, cause);
+}
+
 /*
  * Every conversion job, oldest first.  Folders without an import record
  * are remote jobs started by hand (`proxy job start`); damaged records are
@@ -220,7 +227,7 @@ jobstore_list(size_t *n, char **cause)
 	size_t i, nids;
 
 	*n = 0;
-	if ((ids = jobstore_ids("jobs", &nids, cause)) == NULL)
+	if ((ids = jobstore_all(&nids, cause)) == NULL)
 		return NULL;
 	for (i = 0; i < nids; i++) {
 		ignored = NULL;

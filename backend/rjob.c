@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,51 +370,29 @@ rjob_load(const char *id, char **cause)
 	return j;
 }
 
-static int
-rjob_cmp(const void *a, const void *b)
-{
-	const struct rjob *x = *(struct rjob *const *)a;
-	const struct rjob *y = *(struct rjob *const *)b;
-
-	return strcmp(x->id, y->id);
-}
-
 /* Every local job record, oldest first; damaged ones are skipped. */
 struct rjob **
 rjob_list(size_t *n, char **cause)
 {
 	struct rjob **v = NULL, *j;
-	struct dirent *de;
-	char *dir, *ignored;
-	DIR *d;
+	char **ids, *ignored;
+	size_t i, nids;
 
 	*n = 0;
-	if ((dir = rjob_local(NULL, NULL, 0, cause)) == NULL)
+	if ((ids = jobstore_all(&nids, cause)) == NULL)
 		return NULL;
-	if ((d = opendir(dir)) == NULL) {
-		free(dir);
-		if (errno == ENOENT)
-			return xcalloc(1, sizeof *v);
-		cause_set(cause, "cannot read the job folder: %s",
-		    strerror(errno));
-		return NULL;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!rjob_id_valid(de->d_name))
-			continue;
+	for (i = 0; i < nids; i++) {
 		ignored = NULL;
-		if ((j = rjob_load(de->d_name, &ignored)) == NULL) {
-			free(ignored);
-			continue;
+		if ((j = rjob_load(ids[i], &ignored)) != NULL) {
+			v = xappend(v, n, sizeof *v);
+			v[*n - 1] = j;
 		}
-		v = xreallocarray(v, *n + 2, sizeof *v);
-		v[(*n)++] = j;
+		free(ignored);
+		free(ids[i]);
 	}
-	closedir(d);
-	free(dir);
+	free(ids);
 	if (v == NULL)
 		v = xcalloc(1, sizeof *v);
-	qsort(v, *n, sizeof *v, rjob_cmp);
 	return v;
 }
 
