@@ -782,6 +782,7 @@ int convert_clean(const struct job *, const struct proxy *, int, int,
     char **);
 int convert_parse_qemu_img(const char *, size_t, struct job_disk *, char **);
 int convert_parse_vol_info(const char *, struct job_disk *, char **);
+char *convert_upload_dir(const struct proxy *, const char *);
 
 /*
  * engine.c: drives conversion jobs (one process at a time; others watch),

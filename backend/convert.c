@@ -84,13 +84,15 @@ static const char convert_clean_sh[] =
 "[ -n \"$jd\" ] && rm -rf -- \"$jd\"\n"
 "exit 0\n";
 
-/* The uploads of job id on proxy p. */
-static char *
+/* Where the files of job id are copied on proxy p: JOB_DIR/uploads/ID. */
+char *
 convert_upload_dir(const struct proxy *p, const char *id)
 {
-	char *d;
+	char *up, *d;
 
-	xasprintf(&d, "%s/uploads/%s", p->job_dir, id);
+	up = rjob_remote_dir(p, "uploads");
+	xasprintf(&d, "%s/%s", up, id);
+	free(up);
 	return d;
 }
 

@@ -365,7 +365,7 @@ run_commands(const struct plan *plan, struct run_facts *f, int json,
 	struct proxy *p = NULL;
 	const char *pname, **env = NULL;
 	char **argv, *line, *cause, *input = NULL, *pw = NULL, *dpw = NULL;
-	char *dca = NULL;
+	char *dca = NULL, *rdir, *up;
 	const char *base;
 	size_t i, k;
 
@@ -380,6 +380,8 @@ run_commands(const struct plan *plan, struct run_facts *f, int json,
 		p = pname != NULL ? proxy_find(pname, NULL) : NULL;
 		memset(&where, 0, sizeof where);
 		if (p != NULL) {
+			/* The paths the job will use, with JOB for its id. */
+			rdir = rjob_remote_dir(p, "JOB");
 			if (!plan->source_on_proxy &&
 			    (plan->source->kind == SOURCE_OVA ||
 			    plan->source->kind == SOURCE_XML ||
@@ -388,23 +390,22 @@ run_commands(const struct plan *plan, struct run_facts *f, int json,
 				    f->vms[i]->origin : plan->source->location;
 				if (strrchr(base, '/') != NULL)
 					base = strrchr(base, '/') + 1;
-				xasprintf(&input, "%s/uploads/JOB/%s",
-				    p->job_dir, base);
+				up = convert_upload_dir(p, "JOB");
+				xasprintf(&input, "%s/%s", up, base);
+				free(up);
 				where.input = input;
 			}
 			if (plan->source->password_file != NULL) {
-				xasprintf(&pw, "%s/JOB/secrets/source-password",
-				    p->job_dir);
+				pw = rjob_secret_path(rdir, "source-password");
 				where.source_password = pw;
 			}
 			if (plan->dest.kind == OUTPUT_OVIRT_UPLOAD) {
-				xasprintf(&dpw, "%s/JOB/secrets/dest-password",
-				    p->job_dir);
-				xasprintf(&dca, "%s/JOB/secrets/dest-ca",
-				    p->job_dir);
+				dpw = rjob_secret_path(rdir, "dest-password");
+				dca = rjob_secret_path(rdir, "dest-ca");
 				where.dest_password = dpw;
 				where.dest_ca = dca;
 			}
+			free(rdir);
 			if (p->nenv > 0) {
 				env = xcalloc(p->nenv + 1, sizeof *env);
 				for (k = 0; k < p->nenv; k++)
