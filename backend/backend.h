@@ -57,6 +57,7 @@ int pread_full(int, void *, size_t, uint64_t);
 
 /* embedded.c: files compiled into the binary (scripts/embed). */
 const char *embedded_find(const char *, size_t *);
+const char *embedded_path(size_t);
 
 /* vm.c: one virtual machine as a source describes it. */
 enum vm_power {
@@ -201,6 +202,8 @@ int source_is_vmware(const struct source *);
 int source_resolve(struct source *, char **);
 struct inventory *source_read(struct source *, int, char **);
 struct vm *source_inspect(struct source *, const char *, char **);
+int source_read_each(struct source *, int (*)(void *, struct inventory *),
+    void *, char **);
 
 /* store.c: small state files, locked and replaced atomically. */
 struct json_object;
@@ -251,6 +254,10 @@ int proxy_validate(const struct proxy *, char **);
 int proxy_env_valid(const char *, char **);
 void proxy_add_env(struct proxy *, const char *);
 
+/* localproxy.c: this machine as the proxy "local", over sshd -i. */
+char *localproxy_prepare(struct proxy *, char **);
+char *localproxy_log(char **);
+
 /* proxystore.c: saved proxies ($XDG_CONFIG_HOME/virt-import/proxies.json). */
 struct proxy **proxy_parse(const char *, size_t *, char **);
 struct proxy **proxy_load(size_t *, char **);
@@ -274,6 +281,7 @@ struct sshc_result {
 };
 struct sshc *sshc_connect(const struct proxy *, const char *, char **);
 void sshc_close(struct sshc *);
+void sshc_use_terminal(int);
 int sshc_fd(const struct sshc *);
 const char *sshc_fingerprint(const struct sshc *);
 void *sshc_session(struct sshc *);
@@ -285,6 +293,25 @@ int sshc_run(struct sshc *, const char *const *, unsigned,
     struct sshc_result *, char **);
 void sshc_result_free(struct sshc_result *);
 char *sshc_base64(const unsigned char *, size_t);
+
+/*
+ * hostkey.c: why sshc_connect() refused a host key, read from its cause,
+ * so a front end can ask about exactly the fingerprint that was refused.
+ */
+enum hostkey_state {
+	HOSTKEY_OTHER,		/* not a host key refusal */
+	HOSTKEY_UNKNOWN,	/* not in known_hosts: may be accepted */
+	HOSTKEY_CHANGED		/* differs from known_hosts: never */
+};
+struct hostkey_refusal {
+	enum hostkey_state state;
+	char		*fingerprint;	/* SHA256:... */
+	char		*type;		/* ssh-ed25519, ... */
+	char		*host;		/* host:port as connected to */
+};
+enum hostkey_state hostkey_parse_refusal(const char *,
+    struct hostkey_refusal *);
+void hostkey_refusal_clear(struct hostkey_refusal *);
 
 /*
  * upload.c: files to a proxy over SFTP: NAME.part, renamed to NAME once the
@@ -539,6 +566,7 @@ struct plan *plan_new(void);
 void plan_free(struct plan *);
 struct plan_item *plan_add(struct plan *, const char *, char **);
 struct plan_item *plan_find(struct plan *, const char *);
+void plan_remove(struct plan *, size_t);
 void plan_map(struct netmap **, size_t *, const char *, const char *,
     enum nic_kind);
 const struct netmap *plan_network_for(const struct plan *,
@@ -674,6 +702,40 @@ struct pf_result *preflight_judge(const struct plan *, const struct pf_facts *,
 void preflight_free(struct pf_result *, size_t);
 int preflight_failed(const struct pf_result *, size_t);
 const char *pf_level_name(enum pf_level);
+
+/*
+ * pfgather.c: the facts preflight_judge needs, gathered from the source and
+ * the proxies (blocking: SSH).  f->facts points into the struct.
+ */
+struct pf_gather {
+	struct vm	**vms;		/* per plan item, NULL: not found */
+	char		**vm_errors;
+	struct probe	**probes;	/* per proxy name */
+	char		**probe_errors;
+	struct pf_proxy	*proxies;
+	char		**names;
+	size_t		 nproxies;
+	struct pf_dest	*dest;		/* NULL: not inspected */
+	struct pf_dest	 nodest;	/* what facts.dest says then */
+	char		*dest_error;
+	struct pf_facts	 facts;
+	size_t		 nitems;
+};
+void pfgather_run(const struct plan *, const char *, struct pf_gather *);
+void pfgather_free(struct pf_gather *);
+int pfgather_readable(const char *);
+void pfgather_proxy_names(const struct plan *, char ***, size_t *);
+struct pf_pool {				/* a libvirt pool to choose from */
+	char		*name;
+	char		*type;		/* "dir", ...; NULL unknown */
+	int		 active;
+	int64_t		 free_bytes;	/* -1 unknown */
+	char		*error;		/* why its state is unknown */
+};
+int pfgather_pools(struct sshc *, const char *, struct pf_pool **, size_t *,
+    char **);
+void pfgather_pools_free(struct pf_pool *, size_t);
+char **pfgather_parse_pool_names(const char *, size_t *);
 
 /*
  * preflight-dest.c: the destination's facts, read on a proxy (virt-v2v
@@ -813,6 +875,10 @@ int engine_timeout(const struct engine *);
 void engine_dispatch(struct engine *, const struct pollfd *, size_t);
 char *engine_source_host(const struct source *);
 
+/* jobretry.c: a failed or cancelled job queued again, as a new job. */
+int jobretry_check(const struct job *, char **);
+int jobretry_queue(struct engine *, const char *, char **, char **);
+
 /* domxml.c: libvirt domain XML, a pure parser (and its libxml2 helpers). */
 struct _xmlNode;
 struct vm *domxml_parse(const char *, size_t, char **);
@@ -892,8 +958,29 @@ struct inventory *libvirt_read(const char *, const char *, int, unsigned,
     char **);
 struct vm *libvirt_inspect(const char *, const char *, const char *,
     char **);
+int libvirt_read_each(const char *, const char *, unsigned,
+    int (*)(void *, struct inventory *), void *, char **);
+
+/*
+ * task.c: blocking work on worker threads; events come back to the poll()
+ * loop's thread through taskq_fd and taskq_dispatch.
+ */
+#define TASK_END	0		/* the last event of every task */
+struct task;
+struct taskq;
+struct taskq *taskq_new(char **);
+void taskq_free(struct taskq *);
+int taskq_fd(const struct taskq *);
+size_t taskq_dispatch(struct taskq *);
+size_t taskq_running(struct taskq *);
+struct task *task_run(struct taskq *, void (*)(struct task *, void *),
+    void (*)(void *, int, void *), void *, char **);
+void task_post(struct task *, int, void *);
+void task_cancel(struct task *);
+int task_cancelled(struct task *);
 
 /* demo.c */
 char *demo_uri(char **);
+char *demo_guest(char **);
 
 #endif

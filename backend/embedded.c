@@ -26,3 +26,16 @@ embedded_find(const char *path, size_t *size)
 	}
 	return NULL;
 }
+
+/* The path of the i-th embedded file, NULL past the last: to list them. */
+const char *
+embedded_path(size_t i)
+{
+	const struct embedded_file *f;
+
+	for (f = embedded_files; f->path != NULL; f++) {
+		if (i-- == 0)
+			return f->path;
+	}
+	return NULL;
+}

@@ -588,6 +588,65 @@ out:
 	return inv;
 }
 
+/*
+ * The same read in parts, for a console that shows VMs as they come:
+ * each(arg, part) gets first the list (names, UUIDs, states; detailed is 0)
+ * and then the VMs again with their configuration, a few at a time.  Each
+ * part is each's to keep.  each returns non-zero to stop the read there.
+ */
+int
+libvirt_read_each(const char *uri, const char *password_file, unsigned nconns,
+    int (*each)(void *, struct inventory *), void *arg, char **cause)
+{
+	struct libvirt_auth auth;
+	struct inventory *all, *list, *part;
+	virConnectPtr conn;
+	size_t i, k, chunk = 10;
+	int rc = -1;
+
+	libvirt_auth_init(&auth, password_file);
+	if ((conn = libvirt_open(uri, &auth, cause)) == NULL)
+		goto out;
+	if ((all = libvirt_list_conn(conn, uri, cause)) == NULL)
+		goto close;
+	list = inventory_new();
+	for (i = 0; i < all->nvms; i++) {
+		struct vm *vm = inventory_add(list, vm_new(all->vms[i]->name));
+
+		memcpy(vm->uuid, all->vms[i]->uuid, sizeof vm->uuid);
+		vm->power = all->vms[i]->power;
+	}
+	if (each(arg, list) != 0) {
+		rc = 0;
+		goto free;
+	}
+	for (i = 0; i < all->nvms; i += k) {
+		part = inventory_new();
+		for (k = 0; k < chunk && i + k < all->nvms; k++) {
+			inventory_add(part, all->vms[i + k]);
+			all->vms[i + k] = NULL;
+		}
+		if (libvirt_details_conn(conn, uri, &auth, part, nconns,
+		    cause) != 0) {
+			inventory_free(part);
+			goto free;
+		}
+		if (each(arg, part) != 0)
+			break;
+		/* Small first, so the first screen fills at once. */
+		if (chunk < 50)
+			chunk *= 2;
+	}
+	rc = 0;
+free:
+	inventory_free(all);
+close:
+	virConnectClose(conn);
+out:
+	libvirt_auth_wipe(&auth);
+	return rc;
+}
+
 /* One VM, by name, with its configuration. */
 struct vm *
 libvirt_inspect(const char *uri, const char *password_file, const char *name,

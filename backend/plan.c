@@ -31,30 +31,47 @@ netmaps_free(struct netmap *maps, size_t n)
 	free(maps);
 }
 
+static void
+plan_item_clear(struct plan_item *it)
+{
+	size_t j;
+
+	free(it->vm);
+	free(it->target);
+	free(it->proxy);
+	free(it->storage);
+	for (j = 0; j < it->ndisk_storage; j++)
+		free(it->disk_storage[j]);
+	free(it->disk_storage);
+	netmaps_free(it->netmaps, it->nnetmaps);
+	for (j = 0; j < it->nnics; j++) {
+		free(it->nics[j].to);
+		free(it->nics[j].ip);
+	}
+	free(it->nics);
+}
+
+/* Take item i out of the plan; the others keep their order. */
+void
+plan_remove(struct plan *plan, size_t i)
+{
+	if (i >= plan->nitems)
+		return;
+	plan_item_clear(&plan->items[i]);
+	memmove(&plan->items[i], &plan->items[i + 1],
+	    (plan->nitems - i - 1) * sizeof *plan->items);
+	plan->nitems--;
+}
+
 void
 plan_free(struct plan *plan)
 {
-	size_t i, j;
+	size_t i;
 
 	if (plan == NULL)
 		return;
-	for (i = 0; i < plan->nitems; i++) {
-		struct plan_item *it = &plan->items[i];
-
-		free(it->vm);
-		free(it->target);
-		free(it->proxy);
-		free(it->storage);
-		for (j = 0; j < it->ndisk_storage; j++)
-			free(it->disk_storage[j]);
-		free(it->disk_storage);
-		netmaps_free(it->netmaps, it->nnetmaps);
-		for (j = 0; j < it->nnics; j++) {
-			free(it->nics[j].to);
-			free(it->nics[j].ip);
-		}
-		free(it->nics);
-	}
+	for (i = 0; i < plan->nitems; i++)
+		plan_item_clear(&plan->items[i]);
 	free(plan->items);
 	netmaps_free(plan->netmaps, plan->nnetmaps);
 	source_free(plan->source);

@@ -104,6 +104,9 @@ proxy_parse(const char *text, size_t *n, char **cause)
 				proxy_add_env(p, json_object_get_string(w));
 			}
 		}
+		if (json_object_object_get_ex(item, "local", &w) &&
+		    json_object_get_boolean(w))
+			p->local = 1;
 		if (proxy_juint(item, "port", &p->port) != 0 ||
 		    proxy_juint(item, "max_jobs", &p->max_jobs) != 0) {
 			cause_set(cause, "proxy '%s': port or max_jobs is "
@@ -179,6 +182,9 @@ proxy_write(struct proxy **list, size_t n, char **cause)
 		json_object_object_add(o, "max_jobs", json_object_new_int(
 		    (int)p->max_jobs));
 		proxy_jadd(o, "known_hosts", p->known_hosts);
+		if (p->local)
+			json_object_object_add(o, "local",
+			    json_object_new_boolean(1));
 		if (p->nenv > 0) {
 			ev = json_object_new_array();
 			for (k = 0; k < p->nenv; k++)
@@ -264,6 +270,7 @@ proxy_add(const struct proxy *np, int replace, char **cause)
 	p->job_dir = proxy_dup(np->job_dir);
 	p->max_jobs = np->max_jobs;
 	p->known_hosts = proxy_dup(np->known_hosts);
+	p->local = np->local;
 	for (k = 0; k < np->nenv; k++)
 		proxy_add_env(p, np->env[k]);
 	rc = proxy_write(list, n, cause);
@@ -320,6 +327,9 @@ proxy_find(const char *name, char **cause)
 			break;
 		}
 	}
+	/* "local" is this machine, always there (localproxy.c). */
+	if (p == NULL && strcmp(name, "local") == 0)
+		p = proxy_new_local();
 	if (p == NULL)
 		cause_set(cause, "there is no proxy named '%s': save it with "
 		    "'virt-import proxy add %s HOST'", name, name);

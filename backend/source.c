@@ -229,6 +229,28 @@ source_read(struct source *src, int details, char **cause)
 	return inv;
 }
 
+/*
+ * source_read in parts (see libvirt_read_each): a libvirt source gives its
+ * list and then its VMs' details a few at a time; a file source gives its
+ * whole inventory as one part.
+ */
+int
+source_read_each(struct source *src, int (*each)(void *, struct inventory *),
+    void *arg, char **cause)
+{
+	struct inventory *inv;
+
+	if (source_resolve(src, cause) != 0)
+		return -1;
+	if (src->kind == SOURCE_LIBVIRT)
+		return libvirt_read_each(src->location, src->password_file,
+		    src->connections, each, arg, cause);
+	if ((inv = source_read(src, 1, cause)) == NULL)
+		return -1;
+	each(arg, inv);
+	return 0;
+}
+
 /* One VM of a source, with its configuration. */
 struct vm *
 source_inspect(struct source *src, const char *name, char **cause)

@@ -133,6 +133,20 @@ sshc_known_hosts_path(const struct proxy *p, char **cause)
 	return path;
 }
 
+/* 0 while a full-screen console owns the terminal (sshc_use_terminal). */
+static volatile int sshc_terminal = 1;
+
+/*
+ * May log-in ask for a passphrase or password on /dev/tty?  The console
+ * says no: its screen owns the terminal and sessions open on worker
+ * threads, so a key needs ssh-agent or no passphrase there.
+ */
+void
+sshc_use_terminal(int yes)
+{
+	sshc_terminal = yes;
+}
+
 /* Read a secret from /dev/tty without echo; -1 when there is no terminal. */
 static int
 sshc_tty_read(const char *prompt, char *buf, size_t len)
@@ -143,6 +157,8 @@ sshc_tty_read(const char *prompt, char *buf, size_t len)
 	char c;
 	int fd, rc = -1;
 
+	if (!sshc_terminal)
+		return -1;
 	if (len == 0 || (fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1)
 		return -1;
 	if (tcgetattr(fd, &old) != 0) {
@@ -375,7 +391,8 @@ sshc_auth(struct sshc *c, const struct proxy *p, char **cause)
 		if (rc == SSH_AUTH_ERROR)
 			goto broken;
 	}
-	if ((methods & SSH_AUTH_METHOD_PASSWORD) && isatty(STDIN_FILENO)) {
+	if ((methods & SSH_AUTH_METHOD_PASSWORD) && sshc_terminal &&
+	    isatty(STDIN_FILENO)) {
 		xasprintf(&msg, "Password for %s: ", c->where);
 		rc = sshc_tty_read(msg, pw, sizeof pw);
 		free(msg);
@@ -411,15 +428,30 @@ struct sshc *
 sshc_connect(const struct proxy *p, const char *accept, char **cause)
 {
 	struct sshc *c;
-	char *kh, *host = NULL, *user = NULL;
+	struct proxy *lp = NULL;
+	char *kh, *host = NULL, *user = NULL, *pcmd = NULL;
 	unsigned port = p->port;
 	long timeout = SSHC_CONNECT_TIMEOUT;
 	int off = 0, on = 1;
 
 	if (proxy_validate(p, cause) != 0)
 		return NULL;
-	if ((kh = sshc_known_hosts_path(p, cause)) == NULL)
+	if (p->local) {
+		/* This machine: sshd -i of our own (localproxy.c). */
+		lp = proxy_new_local();
+		free(lp->name);
+		lp->name = xstrdup(p->name);
+		if ((pcmd = localproxy_prepare(lp, cause)) == NULL) {
+			proxy_free(lp);
+			return NULL;
+		}
+		p = lp;
+	}
+	if ((kh = sshc_known_hosts_path(p, cause)) == NULL) {
+		free(pcmd);
+		proxy_free(lp);
 		return NULL;
+	}
 	c = xcalloc(1, sizeof *c);
 	c->name = xstrdup(p->name);
 	if ((c->session = ssh_new()) == NULL)
@@ -445,7 +477,10 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 		ssh_options_set(c->session, SSH_OPTIONS_USER, p->user);
 	ssh_options_set(c->session, SSH_OPTIONS_KNOWNHOSTS, kh);
 	ssh_options_set(c->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
-	ssh_options_set(c->session, SSH_OPTIONS_NODELAY, &on);
+	if (pcmd != NULL)
+		ssh_options_set(c->session, SSH_OPTIONS_PROXYCOMMAND, pcmd);
+	else
+		ssh_options_set(c->session, SSH_OPTIONS_NODELAY, &on);
 	/* A stalled server must not hold the connect and log-in forever. */
 	ssh_options_set(c->session, SSH_OPTIONS_TIMEOUT, &timeout);
 	ssh_options_get(c->session, SSH_OPTIONS_HOST, &host);
@@ -468,12 +503,16 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 	ssh_string_free_char(host);
 	ssh_string_free_char(user);
 	free(kh);
+	free(pcmd);
+	proxy_free(lp);
 	return c;
 
 fail:
 	ssh_string_free_char(host);
 	ssh_string_free_char(user);
 	free(kh);
+	free(pcmd);
+	proxy_free(lp);
 	sshc_close(c);
 	return NULL;
 }

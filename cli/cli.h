@@ -49,4 +49,7 @@ int cmd_cancel(int, char **);
 int cmd_console(int, char **);
 void cli_libvirt_quiet(void);
 
+/* cmd-theme.c */
+int cmd_theme(int, char **);
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * cmd-console.c: virt-import [console] [--demo | SOURCE]
+ * cmd-console.c: virt-import [console] [--demo | SOURCE] [--theme NAME]
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,45 +23,77 @@ cli_libvirt_quiet(void)
 	free(log);
 }
 
+static const char console_usage[] = "usage: virt-import console "
+    "[--demo | SOURCE] [--theme NAME]";
+
 int
 cmd_console(int argc, char **argv)
 {
-	const char *spec = "demo";
-	struct inventory *inv;
-	struct source *src;
-	char *cause = NULL, *label;
-	int rc;
+	const char *spec = NULL, *theme = NULL;
+	struct source *src = NULL;
+	struct theme *t;
+	char *cause = NULL, *label = NULL;
+	int i, demo = 0, rc;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-' &&
-	    strcmp(argv[1], "--demo") != 0)) {
-		cli_error("usage: virt-import console [--demo | SOURCE]");
-		return 2;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--demo") == 0 && spec == NULL)
+			demo = 1;
+		else if (strcmp(argv[i], "--theme") == 0 && i + 1 < argc)
+			theme = argv[++i];
+		else if (strncmp(argv[i], "--theme=", 8) == 0)
+			theme = argv[i] + 8;
+		else if (argv[i][0] != '-' && spec == NULL && !demo)
+			spec = argv[i];
+		else {
+			cli_error("%s", console_usage);
+			return 2;
+		}
 	}
-	if (argc == 2 && strcmp(argv[1], "--demo") != 0)
-		spec = argv[1];
+
+	/* A bad theme is said before the terminal is taken over. */
+	if (theme != NULL)
+		theme_choose(theme);
+	if ((t = theme_load(theme_chosen(), &cause)) == NULL) {
+		if (theme == NULL && strcmp(theme_chosen(), "default") != 0)
+			cause_prefix(&cause, "VIRT_IMPORT_THEME");
+		return cli_fail(cause);
+	}
+	theme_free(t);
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cli_error("the console needs a terminal: run it in an SSH "
 		    "session, a terminal or tmux; scripts use 'virt-import list'");
 	cli_libvirt_quiet();
-	if ((src = source_parse(spec, &cause)) == NULL ||
-	    (inv = source_read(src, 1, &cause)) == NULL) {
-		source_free(src);
-		rc = cli_error("%s", cause);
+	/* No source named: the demo, unless sources are saved. */
+	if (spec == NULL && !demo) {
+		struct provider *p;
+		size_t n = 0;
+
+		if ((p = provider_load(&n, &cause)) == NULL || n == 0)
+			demo = 1;
+		provider_list_free(p, n);
 		free(cause);
-		return rc;
+		cause = NULL;
 	}
-	if (strcmp(spec, "demo") == 0)
-		label = xstrdup("demo (libvirt test driver)");
-	else
-		label = xstrdup(spec);
-	rc = tui_run(label, inv, &cause);
-	inventory_free(inv);
-	source_free(src);
+	if (demo) {
+		char *guest, *why;
+
+		spec = "demo";
+		/* A real guest for a real conversion, where it can be. */
+		guest = demo_guest(&why);
+		tui_set_demo(guest, why);
+		free(guest);
+		free(why);
+	}
+	if (spec != NULL) {
+		if ((src = source_parse(spec, &cause)) == NULL)
+			return cli_fail(cause);
+		label = xstrdup(demo ? "demo (libvirt test driver)" : spec);
+	}
+	rc = tui_run(src, label, NULL, &cause);
 	free(label);
-	if (rc != 0) {
-		cli_error("%s", cause);
-		free(cause);
-		return 1;
-	}
+	theme_choose(NULL);
+	if (rc != 0)
+		return cli_fail(cause);
 	return 0;
 }

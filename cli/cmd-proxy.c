@@ -10,9 +10,9 @@
 
 #include "cli.h"
 
-#define PROXY_USAGE "usage: virt-import proxy add NAME HOST [--port N] " \
-	"[--user U] [--key FILE] [--ssh-alias A] [--job-dir D] " \
-	"[--max-jobs N] " \
+#define PROXY_USAGE "usage: virt-import proxy add NAME HOST|--local " \
+	"[--port N] [--user U] [--key FILE] [--ssh-alias A] [--job-dir D] " \
+	"[--max-jobs N] [--env NAME=VALUE]... " \
 	"[--known-hosts FILE] [--replace] | list [--json] | remove NAME | " \
 	"check NAME [--json] [--accept-host-key SHA256:...] | " \
 	"run NAME [--accept-host-key SHA256:...] -- COMMAND [ARG...] | " \
@@ -46,6 +46,7 @@ proxy_add_cmd(int argc, char **argv)
 		{ "known-hosts", required_argument, NULL, 'K' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "replace", no_argument, NULL, 'r' },
+		{ "local", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct proxy *p;
@@ -96,14 +97,27 @@ proxy_add_cmd(int argc, char **argv)
 		case 'r':
 			replace = 1;
 			break;
+		case 'l':
+			p->local = 1;
+			break;
 		default:
 			cli_error("proxy add: unknown option '%s'",
 			    argv[optind - 1]);
 			goto usage;
 		}
 	}
-	if (argc - optind != 2 && !(argc - optind == 1 && p->ssh_alias)) {
-		cli_error("usage: virt-import proxy add NAME HOST [--port N] "
+	if (p->local && (argc - optind != 1 || p->ssh_alias != NULL ||
+	    p->user != NULL || p->key_file != NULL || p->known_hosts != NULL ||
+	    p->port != 22)) {
+		cli_error("proxy add NAME --local is this machine, reached "
+		    "through an sshd of virt-import's own: give no HOST, "
+		    "--port, --user, --key, --ssh-alias or --known-hosts");
+		goto usage;
+	}
+	if (!p->local && argc - optind != 2 &&
+	    !(argc - optind == 1 && p->ssh_alias)) {
+		cli_error("usage: virt-import proxy add NAME HOST|--local "
+		    "[--port N] "
 		    "[--user U] [--key FILE] [--ssh-alias A] [--job-dir D] "
 		    "[--max-jobs N] [--known-hosts FILE] [--env NAME=VALUE]... "
 		    "[--replace]");
@@ -111,7 +125,9 @@ proxy_add_cmd(int argc, char **argv)
 	}
 	free(p->name);
 	p->name = xstrdup(argv[optind]);
-	if (argc - optind == 2)
+	if (p->local)
+		p->host = xstrdup("localhost");
+	else if (argc - optind == 2)
 		p->host = xstrdup(argv[optind + 1]);
 	rc = proxy_add(p, replace, &cause) != 0 ? cli_fail(cause) : 0;
 	proxy_free(p);
@@ -162,6 +178,8 @@ proxy_list_cmd(int argc, char **argv)
 			    json_object_new_int((int)p->max_jobs));
 			json_object_object_add(o, "known_hosts",
 			    proxy_jstr(p->known_hosts));
+			json_object_object_add(o, "local",
+			    json_object_new_boolean(p->local));
 			ev = json_object_new_array();
 			for (k = 0; k < p->nenv; k++)
 				json_object_array_add(ev,
@@ -177,6 +195,13 @@ proxy_list_cmd(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		p = list[i];
 		printf("%-16s ", p->name);
+		if (p->local) {
+			printf("%-32s %u in ", "this machine (sshd -i)",
+			    p->max_jobs);
+			cli_print_safe(stdout, p->job_dir, 0);
+			fputc('\n', stdout);
+			continue;
+		}
 		if (p->user != NULL) {
 			cli_print_safe(stdout, p->user, 0);
 			fputc('@', stdout);

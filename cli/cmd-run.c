@@ -14,7 +14,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -148,171 +147,6 @@ run_loop(struct engine *e, struct run_watch *w, int (*more)(void *),
 
 /* ------------------------------------------------------------ pre-flight */
 
-struct run_facts {
-	struct vm	**vms;
-	char		**vm_errors;
-	struct probe	**probes;
-	char		**probe_errors;
-	struct pf_proxy	*proxies;
-	char		**names;
-	size_t		 nproxies;
-	struct pf_dest	*dest;
-	struct pf_dest	 nodest;
-	char		*dest_error;
-	struct pf_facts	 facts;
-	size_t		 nitems;
-};
-
-/*
- * Can the job read this password file: a regular file, readable here, not
- * empty and within what a secret may be?  Checked without reading it, so
- * the password is held in memory only by the job that sends it.
- */
-static int
-run_readable(const char *path)
-{
-	struct stat sb;
-	int fd, ok;
-
-	if (path == NULL ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1)
-		return 0;
-	ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-	    sb.st_size <= 65536;
-	close(fd);
-	return ok;
-}
-
-static void
-run_proxy_names(const struct plan *plan, char ***names, size_t *n)
-{
-	struct proxy **list;
-	const char *want;
-	char *ignored = NULL;
-	size_t i, k, nlist;
-
-	*names = NULL;
-	*n = 0;
-	for (i = 0; i <= plan->nitems; i++) {
-		want = i < plan->nitems ? plan->items[i].proxy : plan->proxy;
-		if (want == NULL && i == plan->nitems)
-			want = "any";	/* no proxy named: any saved one */
-		if (want == NULL)
-			continue;
-		if (strcmp(want, "any") == 0) {
-			if ((list = proxy_load(&nlist, &ignored)) == NULL) {
-				free(ignored);
-				ignored = NULL;
-				continue;
-			}
-			for (k = 0; k < nlist; k++) {
-				*names = xappend(*names, n, sizeof **names);
-				(*names)[*n - 1] = xstrdup(list[k]->name);
-			}
-			proxy_list_free(list, nlist);
-			continue;
-		}
-		*names = xappend(*names, n, sizeof **names);
-		(*names)[*n - 1] = xstrdup(want);
-	}
-	/* Once each. */
-	for (i = 0; i < *n; i++) {
-		for (k = i + 1; k < *n;) {
-			if (strcmp((*names)[i], (*names)[k]) == 0) {
-				free((*names)[k]);
-				(*names)[k] = (*names)[--*n];
-			} else
-				k++;
-		}
-	}
-}
-
-static void
-run_facts_free(struct run_facts *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->nitems; i++) {
-		vm_free(f->vms[i]);
-		free(f->vm_errors[i]);
-	}
-	free(f->vms);
-	free(f->vm_errors);
-	for (i = 0; i < f->nproxies; i++) {
-		probe_free(f->probes[i]);
-		free(f->probe_errors[i]);
-		free(f->names[i]);
-	}
-	free(f->names);
-	free(f->probes);
-	free(f->probe_errors);
-	free(f->proxies);
-	preflight_dest_free(f->dest);
-	free(f->dest_error);
-}
-
-/* Everything pre-flight judges, gathered from the source and proxies. */
-static void
-run_gather(struct plan *plan, const char *accept, struct run_facts *f)
-{
-	struct proxy *p;
-	struct sshc *c;
-	char **names, *cause;
-	size_t i, n;
-
-	memset(f, 0, sizeof *f);
-	f->nitems = plan->nitems;
-	f->vms = xcalloc(plan->nitems + 1, sizeof *f->vms);
-	f->vm_errors = xcalloc(plan->nitems + 1, sizeof *f->vm_errors);
-	for (i = 0; i < plan->nitems; i++) {
-		cause = NULL;
-		f->vms[i] = source_inspect(plan->source, plan->items[i].vm,
-		    &cause);
-		f->vm_errors[i] = cause;
-	}
-	run_proxy_names(plan, &names, &n);
-	f->nproxies = n;
-	f->probes = xcalloc(n + 1, sizeof *f->probes);
-	f->probe_errors = xcalloc(n + 1, sizeof *f->probe_errors);
-	f->proxies = xcalloc(n + 1, sizeof *f->proxies);
-	for (i = 0; i < n; i++) {
-		cause = NULL;
-		f->proxies[i].name = names[i];
-		if ((p = proxy_find(names[i], &cause)) != NULL) {
-			f->probes[i] = probe_run(p, accept, &cause);
-			/* The destination, as the first proxy sees it. */
-			if (f->probes[i] != NULL && f->dest == NULL &&
-			    f->dest_error == NULL) {
-				if ((c = sshc_connect(p, NULL,
-				    &f->dest_error)) != NULL) {
-					f->dest = preflight_dest_read(c, plan,
-					    &f->dest_error);
-					sshc_close(c);
-				}
-			}
-			proxy_free(p);
-		}
-		f->probe_errors[i] = cause;
-		f->proxies[i].probe = f->probes[i];
-		f->proxies[i].error = cause;
-	}
-	f->names = names;
-	if (f->dest == NULL) {
-		f->nodest.reached = -1;
-		f->nodest.error = f->dest_error != NULL ? f->dest_error :
-		    "no proxy could be reached to look at it";
-		f->nodest.free_bytes = -1;
-		f->nodest.uefi = -1;
-	}
-	f->facts.vms = (const struct vm *const *)f->vms;
-	f->facts.vm_errors = (const char *const *)f->vm_errors;
-	f->facts.proxies = f->proxies;
-	f->facts.nproxies = n;
-	f->facts.dest = f->dest != NULL ? f->dest : &f->nodest;
-	f->facts.source_password = run_readable(plan->source->password_file);
-	f->facts.dest_password = run_readable(plan->dest.password_file);
-}
-
 static struct json_object *
 run_pf_json(const struct pf_result *r, size_t n)
 {
@@ -357,7 +191,7 @@ run_pf_print(const struct pf_result *r, size_t n)
  * chosen when it is queued.
  */
 static struct json_object *
-run_commands(const struct plan *plan, struct run_facts *f, int json,
+run_commands(const struct plan *plan, struct pf_gather *f, int json,
     int *failed)
 {
 	struct json_object *a = json_object_new_array(), *o;
@@ -524,7 +358,7 @@ cmd_run(int argc, char **argv)
 		{ "accept-host-key", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run_facts f;
+	struct pf_gather f;
 	struct run_watch w;
 	struct json_object *root = NULL, *cmds;
 	struct pf_result *pf;
@@ -565,7 +399,7 @@ cmd_run(int argc, char **argv)
 	}
 	cli_libvirt_quiet();
 
-	run_gather(plan, accept, &f);
+	pfgather_run(plan, accept, &f);
 	pf = preflight_judge(plan, &f.facts, &npf);
 	failed = preflight_failed(pf, npf) > 0;
 	if (!json)
@@ -650,7 +484,7 @@ cmd_run(int argc, char **argv)
 out:
 	json_object_put(root);
 	preflight_free(pf, npf);
-	run_facts_free(&f);
+	pfgather_free(&f);
 	plan_free(plan);
 	return rc;
 }

@@ -14,8 +14,8 @@ static int cmd_version(int, char **);
 static int cmd_help(int, char **);
 
 const struct cli_command cli_commands[] = {
-	{ "console", "[--demo | SOURCE]", "open the full-screen console "
-	    "(the default)", cmd_console },
+	{ "console", "[--demo | SOURCE] [--theme NAME]", "open the "
+	    "full-screen console (the default)", cmd_console },
 	{ "list", "SOURCE [--details] [--json] [--password-file FILE] "
 	    "[--connections N] [--verify]", "list the VMs of a source",
 	    cmd_list },
@@ -43,6 +43,9 @@ const struct cli_command cli_commands[] = {
 	{ "log", "JOB [--follow]", "print a job's virt-v2v log", cmd_log },
 	{ "cancel", "JOB...", "stop jobs and remove their partial output",
 	    cmd_cancel },
+	{ "theme", "list | check FILE... | show [NAME]", "list the console's "
+	    "themes, check a theme file, print a theme in full "
+	    "(virt-import-themes(5))", cmd_theme },
 	{ "version", "", "print the version", cmd_version },
 	{ "help", "", "print this help", cmd_help },
 	{ NULL, NULL, NULL, NULL }
@@ -166,7 +169,8 @@ main(int argc, char **argv)
 		return cmd_version(argc, argv);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
 		return cmd_help(argc, argv);
-	if (strcmp(cmd, "--demo") == 0)
+	if (strcmp(cmd, "--demo") == 0 || strcmp(cmd, "--theme") == 0 ||
+	    strncmp(cmd, "--theme=", 8) == 0)
 		return cmd_console(argc, argv);
 	for (c = cli_commands; c->name != NULL; c++) {
 		if (strcmp(c->name, cmd) == 0)

@@ -1,0 +1,275 @@
+/*
+ * Unit tests: the Sources view's pure parts (form fields, environment
+ * entries, proxy copies) and hostkey.c, which reads the fingerprint back
+ * from sshc's refusal so the console accepts exactly the key it showed.
+ */
+#include <stdlib.h>
+
+#include "unit.h"
+#include "tui.h"
+
+#define FP "SHA256:u1zDKGvB0gHEfNvmIoUZ1p/S8Wz2mFEBp7Xc9yDkI0E"
+
+/* Messages as sshc_check_host() words them (backend/ssh.c). */
+static void
+test_hostkey_unknown(void)
+{
+	struct hostkey_refusal r;
+	char *cause;
+
+	xasprintf(&cause, "%s is not a known host: its %s key has the "
+	    "fingerprint %s; compare it with 'ssh-keygen -lf' of the host key "
+	    "on the proxy, then accept it with --accept-host-key %s",
+	    "proxy 'lab' (vi@127.0.0.1:2222)", "ssh-ed25519", FP, FP);
+	CHECK(hostkey_parse_refusal(cause, &r) == HOSTKEY_UNKNOWN);
+	CHECK(r.state == HOSTKEY_UNKNOWN);
+	CHECK_STR(r.fingerprint, FP);
+	CHECK_STR(r.type, "ssh-ed25519");
+	CHECK_STR(r.host, "127.0.0.1:2222");
+	hostkey_refusal_clear(&r);
+	CHECK(r.fingerprint == NULL);
+	free(cause);
+
+	/* No user known: "?@host:port". */
+	xasprintf(&cause, "proxy 'x' (?@proxy.example:22) is not a known "
+	    "host: its ecdsa-sha2-nistp256 key has the fingerprint %s; ...",
+	    FP);
+	CHECK(hostkey_parse_refusal(cause, &r) == HOSTKEY_UNKNOWN);
+	CHECK_STR(r.host, "proxy.example:22");
+	CHECK_STR(r.type, "ecdsa-sha2-nistp256");
+	hostkey_refusal_clear(&r);
+	free(cause);
+}
+
+static void
+test_hostkey_changed(void)
+{
+	struct hostkey_refusal r;
+	char *cause;
+
+	xasprintf(&cause, "the host key of %s has CHANGED (now %s %s, not the "
+	    "key in %s): this can be a man-in-the-middle attack, so nothing "
+	    "was sent; if the proxy was reinstalled, check the new key on it "
+	    "and remove the old one from %s",
+	    "proxy 'lab' (vi@127.0.0.1:2222)", "ssh-ed25519", FP,
+	    "/home/a/.config/virt-import/known_hosts",
+	    "/home/a/.config/virt-import/known_hosts:1");
+	CHECK(hostkey_parse_refusal(cause, &r) == HOSTKEY_CHANGED);
+	CHECK_STR(r.fingerprint, FP);
+	CHECK_STR(r.host, "127.0.0.1:2222");
+	hostkey_refusal_clear(&r);
+	free(cause);
+}
+
+/* Anything else, or a fingerprint cut or padded, gives nothing. */
+static void
+test_hostkey_other(void)
+{
+	struct hostkey_refusal r;
+	static const char *const bad[] = {
+		"cannot connect to proxy 'lab' (vi@127.0.0.1:2222): "
+		    "Connection refused: check the host and port",
+		"the host key of proxy 'lab' (vi@h:22) is ssh-ed25519 " FP
+		    ", not the SHA256:AAAA you accepted: nothing was written",
+		"proxy 'lab' (vi@h:22) is not a known host: its ssh-ed25519 "
+		    "key has the fingerprint SHA256:u1zDKGvB0gHEf; compare",
+		"proxy 'lab' (vi@h:22) is not a known host: its ssh-ed25519 "
+		    "key has the fingerprint " FP "A; compare",
+		"proxy 'lab' (vi@h:22) is not a known host: its ssh-ed25519 "
+		    "key has the fingerprint MD5:aa:bb; compare",
+		"proxy 'lab' is not a known host: its ssh-ed25519 key has "
+		    "the fingerprint " FP,
+		"",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		CHECK(hostkey_parse_refusal(bad[i], &r) == HOSTKEY_OTHER);
+		CHECK(r.fingerprint == NULL && r.host == NULL &&
+		    r.type == NULL);
+		hostkey_refusal_clear(&r);
+	}
+}
+
+static void
+test_provider_fields(void)
+{
+	struct provider p;
+	char *cause = NULL;
+
+	memset(&p, 0, sizeof p);
+	CHECK(sources_provider_set(&p, SF_NAME, "lab-dir", &cause) == 0);
+	CHECK_STR(p.name, "lab-dir");
+	CHECK(sources_provider_set(&p, SF_NAME, "bad name", &cause) == -1);
+	CHECK_CAUSE("name with a space", cause, "character ' '");
+	free(cause);
+	cause = NULL;
+	CHECK_STR(p.name, "lab-dir");
+
+	CHECK(sources_provider_set(&p, SF_SPEC, "dir:/srv/vms", &cause) == 0);
+	CHECK_STR(p.spec, "dir:/srv/vms");
+	CHECK(sources_provider_set(&p, SF_SPEC, "nfs://x/y", &cause) == -1);
+	CHECK_CAUSE("unknown scheme", cause, "is not a source");
+	free(cause);
+	cause = NULL;
+	CHECK(sources_provider_set(&p, SF_SPEC, "other", &cause) == -1);
+	CHECK_CAUSE("a provider's name", cause, "is a name, not a source");
+	free(cause);
+	cause = NULL;
+	CHECK_STR(p.spec, "dir:/srv/vms");
+
+	CHECK(sources_provider_set(&p, SF_PASSWORD_FILE, "/etc/pw", &cause) ==
+	    0);
+	CHECK_STR(p.password_file, "/etc/pw");
+	CHECK(sources_provider_set(&p, SF_PASSWORD_FILE, "", &cause) == 0);
+	CHECK(p.password_file == NULL);
+
+	CHECK(sources_provider_set(&p, SF_CONNECTIONS, "8", &cause) == 0);
+	CHECK(p.connections == 8);
+	CHECK(sources_provider_set(&p, SF_CONNECTIONS, "65", &cause) == -1);
+	CHECK_CAUSE("65 connections", cause, "from 1 to 64");
+	free(cause);
+	cause = NULL;
+	CHECK(sources_provider_set(&p, SF_CONNECTIONS, "-1", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(p.connections == 8);
+	CHECK(sources_provider_set(&p, SF_CONNECTIONS, "", &cause) == 0);
+	CHECK(p.connections == 0);
+	CHECK(sources_provider_set(&p, SF_PORT, "22", &cause) == -1);
+	free(cause);
+	free(p.name);
+	free(p.spec);
+}
+
+static void
+test_proxy_fields(void)
+{
+	struct proxy *p;
+	char *cause = NULL;
+
+	p = proxy_new("lab");
+	proxy_add_env(p, "PATH=/x/bin:/usr/bin");
+	proxy_add_env(p, "V2V_REPLAY_RC=0");
+	CHECK(sources_proxy_set(p, SF_HOST, "127.0.0.1", &cause) == 0);
+	CHECK(sources_proxy_set(p, SF_PORT, "2222", &cause) == 0);
+	CHECK(p->port == 2222);
+	CHECK(sources_proxy_set(p, SF_PORT, "70000", &cause) == -1);
+	CHECK_CAUSE("port 70000", cause, "from 1 to 65535");
+	free(cause);
+	cause = NULL;
+	CHECK(sources_proxy_set(p, SF_PORT, "22x", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(sources_proxy_set(p, SF_PORT, "", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(p->port == 2222);
+	CHECK(sources_proxy_set(p, SF_MAX_JOBS, "0", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(sources_proxy_set(p, SF_JOB_DIR, "relative", &cause) == -1);
+	CHECK_CAUSE("relative job dir", cause, "absolute path");
+	free(cause);
+	cause = NULL;
+	CHECK(sources_proxy_set(p, SF_USER, "", &cause) == 0);
+	CHECK(p->user == NULL);
+	CHECK(sources_proxy_set(p, SF_KNOWN_HOSTS, "/k", &cause) == 0);
+	CHECK_STR(p->known_hosts, "/k");
+	CHECK(sources_proxy_set(p, SF_NAME, "-x", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	/* Editing fields keeps the environment. */
+	CHECK(p->nenv == 2);
+	CHECK_STR(p->env[0], "PATH=/x/bin:/usr/bin");
+	CHECK(proxy_validate(p, NULL) == 0);
+	CHECK(sources_proxy_set(p, SF_SPEC, "dir:/x", &cause) == -1);
+	free(cause);
+	proxy_free(p);
+}
+
+static void
+test_proxy_env(void)
+{
+	struct proxy *p;
+	char *cause = NULL;
+
+	p = proxy_new("lab");
+	CHECK(sources_proxy_set_env(p, 0, "A=1", &cause) == 0);
+	CHECK(sources_proxy_set_env(p, 1, "B=2", &cause) == 0);
+	CHECK(sources_proxy_set_env(p, 2, "C=3", &cause) == 0);
+	CHECK(p->nenv == 3);
+	/* Edited in place: order kept. */
+	CHECK(sources_proxy_set_env(p, 1, "B=two", &cause) == 0);
+	CHECK_STR(p->env[1], "B=two");
+	/* Renamed onto another NAME: that one goes, no NAME twice. */
+	CHECK(sources_proxy_set_env(p, 2, "A=again", &cause) == 0);
+	CHECK(p->nenv == 2);
+	CHECK_STR(p->env[0], "B=two");
+	CHECK_STR(p->env[1], "A=again");
+	/* Added with a NAME already there: replaces it. */
+	CHECK(sources_proxy_set_env(p, 2, "B=3", &cause) == 0);
+	CHECK(p->nenv == 2);
+	CHECK_STR(p->env[0], "A=again");
+	CHECK_STR(p->env[1], "B=3");
+	CHECK(sources_proxy_set_env(p, 0, "1BAD=x", &cause) == -1);
+	CHECK_CAUSE("bad env name", cause, "NAME=VALUE");
+	free(cause);
+	cause = NULL;
+	CHECK(sources_proxy_set_env(p, 0, "NOEQUALS", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(sources_proxy_set_env(p, 5, "X=1", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(p->nenv == 2);
+	CHECK(sources_proxy_set_env(p, 0, "", &cause) == 0);
+	CHECK(p->nenv == 1);
+	CHECK_STR(p->env[0], "B=3");
+	/* Empty on the "add" row removes nothing. */
+	CHECK(sources_proxy_set_env(p, 1, "", &cause) == 0);
+	CHECK(p->nenv == 1);
+	proxy_free(p);
+}
+
+static void
+test_proxy_copy(void)
+{
+	struct proxy *p, *c;
+
+	p = proxy_new("lab");
+	p->host = xstrdup("h");
+	p->port = 2222;
+	p->user = xstrdup("u");
+	p->key_file = xstrdup("/k");
+	p->max_jobs = 5;
+	free(p->job_dir);
+	p->job_dir = xstrdup("/jobs");
+	proxy_add_env(p, "PATH=/x");
+	proxy_add_env(p, "V=1");
+	c = sources_proxy_copy(p);
+	proxy_free(p);
+	CHECK_STR(c->name, "lab");
+	CHECK_STR(c->host, "h");
+	CHECK(c->port == 2222 && c->max_jobs == 5);
+	CHECK_STR(c->user, "u");
+	CHECK_STR(c->key_file, "/k");
+	CHECK_STR(c->job_dir, "/jobs");
+	CHECK(c->ssh_alias == NULL && c->known_hosts == NULL);
+	CHECK(c->nenv == 2);
+	CHECK_STR(c->env[1], "V=1");
+	proxy_free(c);
+}
+
+int
+main(void)
+{
+	RUN(test_hostkey_unknown);
+	RUN(test_hostkey_changed);
+	RUN(test_hostkey_other);
+	RUN(test_provider_fields);
+	RUN(test_proxy_fields);
+	RUN(test_proxy_env);
+	RUN(test_proxy_copy);
+	return unit_done();
+}
