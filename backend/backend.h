@@ -45,6 +45,8 @@ void cause_set(char **, const char *, ...) VI_PRINTF(2, 3);
 void cause_prefix(char **, const char *, ...) VI_PRINTF(2, 3);
 
 /* util.c */
+#define STR_DISTANCE_MAX 64
+size_t str_distance(const char *, const char *, size_t);
 int name_valid(const char *, const char *, char **);
 int mac_normalize(const char *, char[18]);
 int uuid_valid(const char *);

@@ -117,31 +117,6 @@ pj_wrong_type(char **cause, const char *parent, const char *key,
 	free(path);
 }
 
-/* Levenshtein distance, for "did you mean": keys are short. */
-static size_t
-pj_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, up, best;
-	size_t row[PJ_SHOW_MAX + 1];
-
-	if (la > PJ_SHOW_MAX || lb > PJ_SHOW_MAX)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			up = row[j];
-			cur = prev + (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
-			best = up < row[j - 1] ? up + 1 : row[j - 1] + 1;
-			row[j] = cur < best ? cur : best;
-			prev = up;
-		}
-	}
-	return row[lb];
-}
 
 static int
 pj_allowed(const char *key, const char *const *allowed)
@@ -172,7 +147,7 @@ pj_keys(struct json_object *o, const char *parent, const char *what,
 		if (pj_allowed(key, allowed))
 			continue;
 		for (i = 0; allowed[i] != NULL; i++) {
-			d = pj_distance(key, allowed[i]);
+			d = str_distance(key, allowed[i], PJ_SHOW_MAX);
 			if (d < bestd) {
 				bestd = d;
 				best = allowed[i];

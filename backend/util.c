@@ -241,3 +241,34 @@ pread_full(int fd, void *buf, size_t len, uint64_t off)
 	}
 	return 0;
 }
+
+/*
+ * Levenshtein distance, case-blind, for "did you mean"; SIZE_MAX when
+ * either word is longer than max (at most STR_DISTANCE_MAX).
+ */
+size_t
+str_distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, up, best;
+	size_t row[STR_DISTANCE_MAX + 1];
+
+	if (max > STR_DISTANCE_MAX)
+		max = STR_DISTANCE_MAX;
+	if (la > max || lb > max)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			cur = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			best = up < row[j - 1] ? up + 1 : row[j - 1] + 1;
+			row[j] = cur < best ? cur : best;
+			prev = up;
+		}
+	}
+	return row[lb];
+}

@@ -90,3 +90,36 @@ finish() {
 	fi
 	exit "$vi_failed"
 }
+
+# lab_guest DIR FILE NAME MIB [MAC [NETWORK]]: a libvirt XML guest for a
+# dir: source, DIR/FILE.xml over a sparse DIR/FILE.img of MIB MiB, with one
+# virtio NIC on NETWORK (default "prod") when MAC is given.  NAME goes in as
+# it is: tests give hostile names to check they stay data.
+lab_guest() {
+	local dir=$1 file=$2 name=$3 mib=$4 mac=${5:-} net=${6:-prod} nic=""
+	mkdir -p "$dir"
+	truncate -s "${mib}M" "$dir/$file.img"
+	if [ -n "$mac" ]; then
+		nic="    <interface type='network'>
+      <mac address='$mac'/>
+      <source network='$net'/>
+      <model type='virtio'/>
+    </interface>
+"
+	fi
+	cat >"$dir/$file.xml" <<XML
+<domain type='kvm'>
+  <name>$name</name>
+  <memory unit='MiB'>512</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$dir/$file.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+${nic}  </devices>
+</domain>
+XML
+}

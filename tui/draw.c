@@ -3,6 +3,7 @@
  * may hold anything: control characters and invalid bytes are drawn as '?',
  * wide characters are measured, and nothing is drawn past the given width.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -10,6 +11,8 @@
 #include <curses.h>
 
 #include "tui.h"
+
+static int draw_char(const char *, size_t, mbstate_t *, wchar_t *, size_t *);
 
 /*
  * Draw s at (y, x) in at most width columns, padded with spaces to width.
@@ -31,17 +34,7 @@ draw_text(int y, int x, int width, const char *s, int attr)
 	move(y, x);
 	len = strlen(s);
 	while (len > 0 && used < width) {
-		n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			wc = L'?';
-			n = 1;
-		}
-		if ((w = wcwidth(wc)) < 0 || wc < 0x20 || (wc >= 0x7f &&
-		    wc < 0xa0)) {
-			wc = L'?';
-			w = 1;
-		}
+		w = draw_char(s, len, &st, &wc, &n);
 		if (used + w > width)
 			break;
 		if (wc < 0x80) {
@@ -79,31 +72,58 @@ draw_textf(int y, int x, int width, int attr, const char *fmt, ...)
 	return used;
 }
 
+/*
+ * One character of s (len bytes left) as draw_text shows it: *wc gets it,
+ * or '?' for an invalid byte or a control character, *n the bytes it
+ * took; returns its columns.
+ */
+static int
+draw_char(const char *s, size_t len, mbstate_t *st, wchar_t *wc, size_t *n)
+{
+	int w;
+
+	*n = mbrtowc(wc, s, len, st);
+	if (*n == (size_t)-1 || *n == (size_t)-2 || *n == 0) {
+		memset(st, 0, sizeof *st);
+		*wc = L'?';
+		*n = 1;
+	}
+	if ((w = wcwidth(*wc)) < 0 || *wc < 0x20 || (*wc >= 0x7f &&
+	    *wc < 0xa0)) {
+		*wc = L'?';
+		w = 1;
+	}
+	return w;
+}
+
 /* The columns s takes on the screen, as draw_text draws it. */
 int
 draw_width(const char *s)
 {
+	return draw_skip(s, INT_MAX, NULL);
+}
+
+/*
+ * Skip cols columns of s: *rest (if not NULL) gets where the rest starts;
+ * returns the columns skipped (the width of s when it is shorter).
+ */
+int
+draw_skip(const char *s, int cols, const char **rest)
+{
 	mbstate_t st;
 	size_t len, n;
 	wchar_t wc;
-	int used = 0, w;
+	int used = 0;
 
 	memset(&st, 0, sizeof st);
 	len = strlen(s);
-	while (len > 0) {
-		n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			wc = L'?';
-			n = 1;
-		}
-		if ((w = wcwidth(wc)) < 0 || wc < 0x20 || (wc >= 0x7f &&
-		    wc < 0xa0))
-			w = 1;
-		used += w;
+	while (len > 0 && used < cols) {
+		used += draw_char(s, len, &st, &wc, &n);
 		s += n;
 		len -= n;
 	}
+	if (rest != NULL)
+		*rest = s;
 	return used;
 }
 

@@ -110,31 +110,6 @@ theme_show(const char *w, char *buf, size_t size)
 	return buf;
 }
 
-/* Levenshtein distance, case-blind, for "did you mean". */
-static size_t
-theme_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, up, best;
-	size_t row[THEME_SHOW_MAX + 1];
-
-	if (la > THEME_SHOW_MAX || lb > THEME_SHOW_MAX)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			up = row[j];
-			cur = prev + (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
-			best = up < row[j - 1] ? up + 1 : row[j - 1] + 1;
-			row[j] = cur < best ? cur : best;
-			prev = up;
-		}
-	}
-	return row[lb];
-}
 
 /* The candidate nearest to w, if it is near enough to be a typo. */
 static const char *
@@ -144,7 +119,7 @@ theme_suggest(const char *w, const char *const *cands, size_t n)
 	size_t i, d, bestd = SIZE_MAX;
 
 	for (i = 0; i < n; i++) {
-		d = theme_distance(w, cands[i]);
+		d = str_distance(w, cands[i], THEME_SHOW_MAX);
 		if (d < bestd) {
 			bestd = d;
 			best = cands[i];

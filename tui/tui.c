@@ -634,6 +634,20 @@ key_help(struct tui *tui)
 	return TUI_REDRAW;
 }
 
+/* Cursor keys of the views that have a cursor hook. */
+static int
+tui_move(struct tui *tui, int key)
+{
+	return tui->view->cursor != NULL ? tui->view->cursor(tui, key) : 0;
+}
+
+int tui_move_down(struct tui *tui) { return tui_move(tui, KEY_DOWN); }
+int tui_move_up(struct tui *tui) { return tui_move(tui, KEY_UP); }
+int tui_move_pgdn(struct tui *tui) { return tui_move(tui, KEY_NPAGE); }
+int tui_move_pgup(struct tui *tui) { return tui_move(tui, KEY_PPAGE); }
+int tui_move_home(struct tui *tui) { return tui_move(tui, KEY_HOME); }
+int tui_move_end(struct tui *tui) { return tui_move(tui, KEY_END); }
+
 static int
 key_command(struct tui *tui)
 {

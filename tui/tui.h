@@ -89,6 +89,7 @@ struct view {
 	void	(*enter)(struct tui *);
 	void	(*draw)(struct tui *, int, int, int, int);
 	int	(*key)(struct tui *, int);
+	int	(*cursor)(struct tui *, int);	/* KEY_DOWN ... KEY_END */
 	int	(*mouse)(struct tui *, int, int, int);	/* y, x, button */
 	void	(*job_changed)(struct tui *, const struct job *);
 	void	(*job_log)(struct tui *, const struct job *, const char *,
@@ -238,6 +239,7 @@ const char *theme_chosen(void);
 int draw_text(int, int, int, const char *, int);
 int draw_textf(int, int, int, int, const char *, ...) VI_PRINTF(5, 6);
 int draw_width(const char *);
+int draw_skip(const char *, int, const char **);
 void draw_hline(int, int, int, int);
 void draw_vline(int, int, int, int);
 void draw_box(int, int, int, int, const char *, int);
@@ -255,6 +257,13 @@ int tui_start_engine(struct tui *);
 void tui_reload_saved(struct tui *);
 struct tui_proxy *tui_proxy(struct tui *, const char *);
 void tui_set_demo(const char *, const char *);
+/* Key table entries for a view's cursor hook: cursor keys, one per key. */
+int tui_move_down(struct tui *);
+int tui_move_up(struct tui *);
+int tui_move_pgdn(struct tui *);
+int tui_move_pgup(struct tui *);
+int tui_move_home(struct tui *);
+int tui_move_end(struct tui *);
 const char *tui_demo_note(void);
 int tui_builtin_provider(const struct provider *);
 

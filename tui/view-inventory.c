@@ -581,12 +581,6 @@ inv_move(struct tui *tui, int key)
 	return TUI_REDRAW;
 }
 
-static int key_down(struct tui *tui) { return inv_move(tui, KEY_DOWN); }
-static int key_up(struct tui *tui) { return inv_move(tui, KEY_UP); }
-static int key_pgdn(struct tui *tui) { return inv_move(tui, KEY_NPAGE); }
-static int key_pgup(struct tui *tui) { return inv_move(tui, KEY_PPAGE); }
-static int key_home(struct tui *tui) { return inv_move(tui, KEY_HOME); }
-static int key_end(struct tui *tui) { return inv_move(tui, KEY_END); }
 
 static int
 key_tab(struct tui *tui)
@@ -848,16 +842,16 @@ view_inventory_free(struct tui *tui)
 }
 
 static const struct tui_key view_inventory_keys[] = {
-	{ KEY_DOWN, "Down", "next VM", key_down },
-	{ 'j', "j", "next VM", key_down },
-	{ KEY_UP, "Up", "previous VM", key_up },
-	{ 'k', "k", "previous VM", key_up },
-	{ KEY_NPAGE, "PgDn", "next page", key_pgdn },
-	{ KEY_PPAGE, "PgUp", "previous page", key_pgup },
-	{ KEY_HOME, "Home", "first VM", key_home },
-	{ 'g', "g", "first VM", key_home },
-	{ KEY_END, "End", "last VM", key_end },
-	{ 'G', "G", "last VM", key_end },
+	{ KEY_DOWN, "Down", "next VM", tui_move_down },
+	{ 'j', "j", "next VM", tui_move_down },
+	{ KEY_UP, "Up", "previous VM", tui_move_up },
+	{ 'k', "k", "previous VM", tui_move_up },
+	{ KEY_NPAGE, "PgDn", "next page", tui_move_pgdn },
+	{ KEY_PPAGE, "PgUp", "previous page", tui_move_pgup },
+	{ KEY_HOME, "Home", "first VM", tui_move_home },
+	{ 'g', "g", "first VM", tui_move_home },
+	{ KEY_END, "End", "last VM", tui_move_end },
+	{ 'G', "G", "last VM", tui_move_end },
 	{ '\t', "Tab", "source VMs / VMs to import", key_tab },
 	{ ' ', "Space", "mark or unmark the VM", key_mark },
 	{ 'A', "A", "mark every VM shown (again: none)", key_mark_all },
@@ -878,6 +872,7 @@ static const struct tui_key view_inventory_keys[] = {
 };
 
 const struct view view_inventory = {
+	.cursor = inv_move,
 	.name = "inventory",
 	.title = "VMs",
 	.fkey = 2,

@@ -976,12 +976,6 @@ jobs_move(struct tui *tui, int key)
 	return TUI_REDRAW;
 }
 
-static int key_down(struct tui *tui) { return jobs_move(tui, KEY_DOWN); }
-static int key_up(struct tui *tui) { return jobs_move(tui, KEY_UP); }
-static int key_pgdn(struct tui *tui) { return jobs_move(tui, KEY_NPAGE); }
-static int key_pgup(struct tui *tui) { return jobs_move(tui, KEY_PPAGE); }
-static int key_home(struct tui *tui) { return jobs_move(tui, KEY_HOME); }
-static int key_end(struct tui *tui) { return jobs_move(tui, KEY_END); }
 
 static int
 key_log(struct tui *tui)
@@ -1159,16 +1153,16 @@ view_jobs_mouse(struct tui *tui, int y, int x, int button)
 }
 
 static const struct tui_key view_jobs_keys[] = {
-	{ KEY_DOWN, "Down", "next job", key_down },
-	{ 'j', "j", "next job", key_down },
-	{ KEY_UP, "Up", "previous job", key_up },
-	{ 'k', "k", "previous job", key_up },
-	{ KEY_NPAGE, "PgDn", "next page", key_pgdn },
-	{ KEY_PPAGE, "PgUp", "previous page", key_pgup },
-	{ KEY_HOME, "Home", "first job", key_home },
-	{ 'g', "g", "first job", key_home },
-	{ KEY_END, "End", "last job", key_end },
-	{ 'G', "G", "last job", key_end },
+	{ KEY_DOWN, "Down", "next job", tui_move_down },
+	{ 'j', "j", "next job", tui_move_down },
+	{ KEY_UP, "Up", "previous job", tui_move_up },
+	{ 'k', "k", "previous job", tui_move_up },
+	{ KEY_NPAGE, "PgDn", "next page", tui_move_pgdn },
+	{ KEY_PPAGE, "PgUp", "previous page", tui_move_pgup },
+	{ KEY_HOME, "Home", "first job", tui_move_home },
+	{ 'g', "g", "first job", tui_move_home },
+	{ KEY_END, "End", "last job", tui_move_end },
+	{ 'G', "G", "last job", tui_move_end },
 	{ '\r', "Enter", "the job's virt-v2v log, followed", key_log },
 	{ 'l', "l", "the job's virt-v2v log, followed", key_log },
 	{ 'c', "c", "cancel the job (asks first)", key_cancel },
@@ -1180,6 +1174,7 @@ static const struct tui_key view_jobs_keys[] = {
 };
 
 const struct view view_jobs = {
+	.cursor = jobs_move,
 	.name = "jobs",
 	.title = "Jobs",
 	.fkey = JOBS_FKEY,

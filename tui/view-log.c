@@ -21,7 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include <curses.h>
 
@@ -226,27 +225,10 @@ log_find(const char *line, const char *needle)
 const char *
 log_skip_cols(const char *s, int cols)
 {
-	mbstate_t st;
-	size_t len = strlen(s), n;
-	wchar_t wc;
-	int used = 0, w;
+	const char *rest;
 
-	memset(&st, 0, sizeof st);
-	while (len > 0 && used < cols) {
-		n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			wc = L'?';
-			n = 1;
-		}
-		if ((w = wcwidth(wc)) < 0 || wc < 0x20 || (wc >= 0x7f &&
-		    wc < 0xa0))
-			w = 1;
-		used += w;
-		s += n;
-		len -= n;
-	}
-	return s;
+	draw_skip(s, cols, &rest);
+	return rest;
 }
 
 /* ------------------------------------------------------------ reading */

@@ -1489,12 +1489,6 @@ src_move(struct tui *tui, int key)
 	return TUI_REDRAW;
 }
 
-static int key_down(struct tui *tui) { return src_move(tui, KEY_DOWN); }
-static int key_up(struct tui *tui) { return src_move(tui, KEY_UP); }
-static int key_pgdn(struct tui *tui) { return src_move(tui, KEY_NPAGE); }
-static int key_pgup(struct tui *tui) { return src_move(tui, KEY_PPAGE); }
-static int key_home(struct tui *tui) { return src_move(tui, KEY_HOME); }
-static int key_end(struct tui *tui) { return src_move(tui, KEY_END); }
 
 static void view_sources_enter(struct tui *);
 
@@ -1887,16 +1881,16 @@ view_sources_free(struct tui *tui)
 }
 
 static const struct tui_key view_sources_keys[] = {
-	{ KEY_DOWN, "Down", "next row", key_down },
-	{ 'j', "j", "next row", key_down },
-	{ KEY_UP, "Up", "previous row", key_up },
-	{ 'k', "k", "previous row", key_up },
-	{ KEY_NPAGE, "PgDn", "next page", key_pgdn },
-	{ KEY_PPAGE, "PgUp", "previous page", key_pgup },
-	{ KEY_HOME, "Home", "first row", key_home },
-	{ 'g', "g", "first row", key_home },
-	{ KEY_END, "End", "last row", key_end },
-	{ 'G', "G", "last row", key_end },
+	{ KEY_DOWN, "Down", "next row", tui_move_down },
+	{ 'j', "j", "next row", tui_move_down },
+	{ KEY_UP, "Up", "previous row", tui_move_up },
+	{ 'k', "k", "previous row", tui_move_up },
+	{ KEY_NPAGE, "PgDn", "next page", tui_move_pgdn },
+	{ KEY_PPAGE, "PgUp", "previous page", tui_move_pgup },
+	{ KEY_HOME, "Home", "first row", tui_move_home },
+	{ 'g', "g", "first row", tui_move_home },
+	{ KEY_END, "End", "last row", tui_move_end },
+	{ 'G', "G", "last row", tui_move_end },
 	{ '\t', "Tab", "sources / proxies (in a form: next row)", key_tab },
 	{ '\r', "Enter", "open the source, check the proxy; form: edit",
 	    key_enter },
@@ -1916,6 +1910,7 @@ static const struct tui_key view_sources_keys[] = {
 };
 
 const struct view view_sources = {
+	.cursor = src_move,
 	.name = "sources",
 	.title = "Sources",
 	.fkey = 1,

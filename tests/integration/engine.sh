@@ -44,29 +44,7 @@ vimp proxy check lab --accept-host-key "$fp" >/dev/null 2>&1
 # --- the source: three libvirt XML guests of different sizes ---------------
 src=$VI_TMP/src
 mkdir -p "$src" "$VI_TMP/out"
-guest() { # FILE NAME MIB MAC
-	truncate -s "$3M" "$src/$1.img"
-	cat >"$src/$1.xml" <<XML
-<domain type='kvm'>
-  <name>$2</name>
-  <memory unit='MiB'>512</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='$src/$1.img'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <interface type='network'>
-      <mac address='$4'/>
-      <source network='prod'/>
-      <model type='virtio'/>
-    </interface>
-  </devices>
-</domain>
-XML
-}
+guest() { lab_guest "$src" "$@"; } # FILE NAME MIB MAC
 guest small small 8 52:54:00:00:00:01
 guest big big 40 52:54:00:00:00:02
 guest mid "mid 'q' \$(touch $VI_TMP/pwned)" 20 52:54:00:00:00:03

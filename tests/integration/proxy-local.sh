@@ -80,22 +80,7 @@ fi
 # error text and the clean-up all cross the local sshd.
 src=$VI_TMP/src
 mkdir -p "$src" "$VI_TMP/out"
-truncate -s 8M "$src/web.img"
-cat >"$src/web.xml" <<XML
-<domain type='kvm'>
-  <name>web</name>
-  <memory unit='MiB'>512</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='$src/web.img'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-XML
+lab_guest "$src" web web 8
 jq -n --arg src "dir:$src" --arg out "$VI_TMP/out" '{
 	version: 1, source: { spec: $src }, proxy: "here",
 	destination: { type: "local", directory: $out },

@@ -194,24 +194,7 @@ addproxy() { # NAME LOG RATE RC
 }
 addproxy lab "$success_log" 2 0 && addproxy slow "$success_log" 1 0 &&
 	addproxy bad "$failure_log" 10 1 || fail proxies "the lab's proxies could not be added"
-guest() { # NAME MIB
-	truncate -s "$2M" "$VI_TMP/src/$1.img"
-	cat >"$VI_TMP/src/$1.xml" <<XML
-<domain type='kvm'>
-  <name>$1</name>
-  <memory unit='MiB'>512</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='$VI_TMP/src/$1.img'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-XML
-}
+guest() { lab_guest "$VI_TMP/src" "$1" "$1" "$2"; } # NAME MIB
 plan() { # FILE PROXY VM
 	jq -n --arg src "dir:$VI_TMP/src" --arg out "$VI_TMP/out" --arg p "$2" --arg vm "$3" '{
 		version: 1, source: { spec: $src }, proxy: $p,

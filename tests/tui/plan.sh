@@ -46,29 +46,7 @@ fi
 # --- the source: two libvirt XML guests on network 'prod' ------------------
 src=$VI_TMP/src
 mkdir -p "$src"
-guest() { # NAME MIB MAC
-	truncate -s "$2M" "$src/$1.img"
-	cat >"$src/$1.xml" <<XML
-<domain type='kvm'>
-  <name>$1</name>
-  <memory unit='MiB'>512</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='$src/$1.img'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <interface type='network'>
-      <mac address='$3'/>
-      <source network='prod'/>
-      <model type='virtio'/>
-    </interface>
-  </devices>
-</domain>
-XML
-}
+guest() { lab_guest "$src" "$1" "$1" "$2" "$3"; } # NAME MIB MAC
 guest alpha 8 52:54:00:00:01:01
 guest beta 16 52:54:00:00:01:02
 

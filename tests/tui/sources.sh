@@ -50,28 +50,7 @@ src_expect() {
 }
 
 # A source of two libvirt XML guests.
-guest() { # NAME MAC
-	truncate -s 8M "$srcdir/$1.img"
-	cat >"$srcdir/$1.xml" <<XML
-<domain type='kvm'>
-  <name>$1</name>
-  <memory unit='MiB'>512</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='$srcdir/$1.img'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <interface type='network'>
-      <mac address='$2'/>
-      <source network='prod'/>
-    </interface>
-  </devices>
-</domain>
-XML
-}
+guest() { lab_guest "$srcdir" "$1" "$1" 8 "$2"; } # NAME MAC
 guest alpha 52:54:00:00:10:01
 guest beta 52:54:00:00:10:02
 
