@@ -264,6 +264,18 @@ int tui_move_pgdn(struct tui *);
 int tui_move_pgup(struct tui *);
 int tui_move_home(struct tui *);
 int tui_move_end(struct tui *);
+/* The cursor keys' entries of a key table, for rows called what. */
+#define TUI_CURSOR_KEYS(what)						\
+	{ KEY_DOWN, "Down", "next " what, tui_move_down },		\
+	{ 'j', "j", "next " what, tui_move_down },			\
+	{ KEY_UP, "Up", "previous " what, tui_move_up },		\
+	{ 'k', "k", "previous " what, tui_move_up },			\
+	{ KEY_NPAGE, "PgDn", "next page", tui_move_pgdn },		\
+	{ KEY_PPAGE, "PgUp", "previous page", tui_move_pgup },		\
+	{ KEY_HOME, "Home", "first " what, tui_move_home },		\
+	{ 'g', "g", "first " what, tui_move_home },			\
+	{ KEY_END, "End", "last " what, tui_move_end },			\
+	{ 'G', "G", "last " what, tui_move_end }
 const char *tui_demo_note(void);
 int tui_builtin_provider(const struct provider *);
 

@@ -842,16 +842,7 @@ view_inventory_free(struct tui *tui)
 }
 
 static const struct tui_key view_inventory_keys[] = {
-	{ KEY_DOWN, "Down", "next VM", tui_move_down },
-	{ 'j', "j", "next VM", tui_move_down },
-	{ KEY_UP, "Up", "previous VM", tui_move_up },
-	{ 'k', "k", "previous VM", tui_move_up },
-	{ KEY_NPAGE, "PgDn", "next page", tui_move_pgdn },
-	{ KEY_PPAGE, "PgUp", "previous page", tui_move_pgup },
-	{ KEY_HOME, "Home", "first VM", tui_move_home },
-	{ 'g', "g", "first VM", tui_move_home },
-	{ KEY_END, "End", "last VM", tui_move_end },
-	{ 'G', "G", "last VM", tui_move_end },
+	TUI_CURSOR_KEYS("VM"),
 	{ '\t', "Tab", "source VMs / VMs to import", key_tab },
 	{ ' ', "Space", "mark or unmark the VM", key_mark },
 	{ 'A', "A", "mark every VM shown (again: none)", key_mark_all },

@@ -1153,16 +1153,7 @@ view_jobs_mouse(struct tui *tui, int y, int x, int button)
 }
 
 static const struct tui_key view_jobs_keys[] = {
-	{ KEY_DOWN, "Down", "next job", tui_move_down },
-	{ 'j', "j", "next job", tui_move_down },
-	{ KEY_UP, "Up", "previous job", tui_move_up },
-	{ 'k', "k", "previous job", tui_move_up },
-	{ KEY_NPAGE, "PgDn", "next page", tui_move_pgdn },
-	{ KEY_PPAGE, "PgUp", "previous page", tui_move_pgup },
-	{ KEY_HOME, "Home", "first job", tui_move_home },
-	{ 'g', "g", "first job", tui_move_home },
-	{ KEY_END, "End", "last job", tui_move_end },
-	{ 'G', "G", "last job", tui_move_end },
+	TUI_CURSOR_KEYS("job"),
 	{ '\r', "Enter", "the job's virt-v2v log, followed", key_log },
 	{ 'l', "l", "the job's virt-v2v log, followed", key_log },
 	{ 'c', "c", "cancel the job (asks first)", key_cancel },

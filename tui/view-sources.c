@@ -1881,16 +1881,7 @@ view_sources_free(struct tui *tui)
 }
 
 static const struct tui_key view_sources_keys[] = {
-	{ KEY_DOWN, "Down", "next row", tui_move_down },
-	{ 'j', "j", "next row", tui_move_down },
-	{ KEY_UP, "Up", "previous row", tui_move_up },
-	{ 'k', "k", "previous row", tui_move_up },
-	{ KEY_NPAGE, "PgDn", "next page", tui_move_pgdn },
-	{ KEY_PPAGE, "PgUp", "previous page", tui_move_pgup },
-	{ KEY_HOME, "Home", "first row", tui_move_home },
-	{ 'g', "g", "first row", tui_move_home },
-	{ KEY_END, "End", "last row", tui_move_end },
-	{ 'G', "G", "last row", tui_move_end },
+	TUI_CURSOR_KEYS("row"),
 	{ '\t', "Tab", "sources / proxies (in a form: next row)", key_tab },
 	{ '\r', "Enter", "open the source, check the proxy; form: edit",
 	    key_enter },
