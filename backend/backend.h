@@ -281,7 +281,24 @@ struct sshc_result {
 	int		 status;	/* exit status, -1 when killed */
 	char		*signal;	/* the signal's name when killed */
 };
+/*
+ * A host key sshc_connect refused, as data, so that a front end asks about
+ * exactly the key that was refused (sshc_refusal, per thread).
+ */
+enum hostkey_state {
+	HOSTKEY_OTHER,		/* no host key was refused */
+	HOSTKEY_UNKNOWN,	/* not in known_hosts: may be accepted */
+	HOSTKEY_CHANGED		/* differs from known_hosts: never */
+};
+struct hostkey_refusal {
+	enum hostkey_state state;
+	char		*fingerprint;	/* SHA256:... */
+	char		*type;		/* ssh-ed25519, ... */
+	char		*host;		/* host:port as connected to */
+};
 struct sshc *sshc_connect(const struct proxy *, const char *, char **);
+enum hostkey_state sshc_refusal(struct hostkey_refusal *);
+void hostkey_refusal_clear(struct hostkey_refusal *);
 void sshc_close(struct sshc *);
 void sshc_use_terminal(int);
 int sshc_fd(const struct sshc *);
@@ -296,24 +313,6 @@ int sshc_run(struct sshc *, const char *const *, unsigned,
 void sshc_result_free(struct sshc_result *);
 char *sshc_base64(const unsigned char *, size_t);
 
-/*
- * hostkey.c: why sshc_connect() refused a host key, read from its cause,
- * so a front end can ask about exactly the fingerprint that was refused.
- */
-enum hostkey_state {
-	HOSTKEY_OTHER,		/* not a host key refusal */
-	HOSTKEY_UNKNOWN,	/* not in known_hosts: may be accepted */
-	HOSTKEY_CHANGED		/* differs from known_hosts: never */
-};
-struct hostkey_refusal {
-	enum hostkey_state state;
-	char		*fingerprint;	/* SHA256:... */
-	char		*type;		/* ssh-ed25519, ... */
-	char		*host;		/* host:port as connected to */
-};
-enum hostkey_state hostkey_parse_refusal(const char *,
-    struct hostkey_refusal *);
-void hostkey_refusal_clear(struct hostkey_refusal *);
 
 /*
  * upload.c: files to a proxy over SFTP: NAME.part, renamed to NAME once the

@@ -133,6 +133,53 @@ sshc_known_hosts_path(const struct proxy *p, char **cause)
 	return path;
 }
 
+/*
+ * The host key the last sshc_connect of this thread refused, as data for
+ * a front end that asks about it (sshc_refusal).  Fixed arrays: worker
+ * threads end without anyone freeing what they hold.
+ */
+static _Thread_local struct {
+	enum hostkey_state state;
+	char		fingerprint[96];
+	char		type[48];
+	char		host[320];
+} sshc_refused;
+
+void
+hostkey_refusal_clear(struct hostkey_refusal *r)
+{
+	free(r->fingerprint);
+	free(r->type);
+	free(r->host);
+	memset(r, 0, sizeof *r);
+}
+
+/* Copy this thread's last refusal to r; returns its state. */
+enum hostkey_state
+sshc_refusal(struct hostkey_refusal *r)
+{
+	memset(r, 0, sizeof *r);
+	r->state = sshc_refused.state;
+	if (r->state == HOSTKEY_OTHER)
+		return r->state;
+	r->fingerprint = xstrdup(sshc_refused.fingerprint);
+	r->type = xstrdup(sshc_refused.type);
+	r->host = xstrdup(sshc_refused.host);
+	return r->state;
+}
+
+static void
+sshc_refuse(enum hostkey_state state, const char *fp, const char *type,
+    const char *host, unsigned port)
+{
+	sshc_refused.state = state;
+	snprintf(sshc_refused.fingerprint, sizeof sshc_refused.fingerprint,
+	    "%s", fp);
+	snprintf(sshc_refused.type, sizeof sshc_refused.type, "%s", type);
+	snprintf(sshc_refused.host, sizeof sshc_refused.host, "%s:%u", host,
+	    port);
+}
+
 /* 0 while a full-screen console owns the terminal (sshc_use_terminal). */
 static volatile int sshc_terminal = 1;
 
@@ -280,6 +327,7 @@ sshc_check_host(struct sshc *c, const struct proxy *p, const char *khfile,
 		return 0;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
+		sshc_refuse(HOSTKEY_CHANGED, c->fingerprint, type, host, port);
 		where = sshc_known_line(khfile, host, port);
 		cause_set(cause, "the host key of %s has CHANGED (now %s %s, "
 		    "not the key in %s): this can be a man-in-the-middle "
@@ -298,6 +346,7 @@ sshc_check_host(struct sshc *c, const struct proxy *p, const char *khfile,
 		return -1;
 	}
 	if (accept == NULL) {
+		sshc_refuse(HOSTKEY_UNKNOWN, c->fingerprint, type, host, port);
 		cause_set(cause, "%s is not a known host: its %s key has the "
 		    "fingerprint %s; compare it with 'ssh-keygen -lf' of the "
 		    "host key on the proxy, then accept it with "
@@ -434,6 +483,7 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 	long timeout = SSHC_CONNECT_TIMEOUT;
 	int off = 0, on = 1;
 
+	sshc_refused.state = HOSTKEY_OTHER;
 	if (proxy_validate(p, cause) != 0)
 		return NULL;
 	if (p->local) {

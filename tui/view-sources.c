@@ -743,6 +743,7 @@ struct src_check {
 	char		*accept;	/* the fingerprint confirmed, or NULL */
 	struct probe	*probe;
 	char		*cause;
+	struct hostkey_refusal refusal;	/* the key refused, if one was */
 };
 
 static void
@@ -751,6 +752,9 @@ check_work(struct task *t, void *arg)
 	struct src_check *c = arg;
 
 	c->probe = probe_run(c->proxy, c->accept, &c->cause);
+	/* On this thread, right after the connection that refused it. */
+	if (c->probe == NULL)
+		sshc_refusal(&c->refusal);
 }
 
 struct hostkey_ask {
@@ -811,14 +815,15 @@ src_known_hosts_pattern(const char *hostport)
 
 /* Why a check failed, and what to do; asks about an unknown host key. */
 static void
-check_failed(struct tui *tui, struct tui_proxy *tp, const char *cause)
+check_failed(struct tui *tui, struct tui_proxy *tp, const char *cause,
+    const struct hostkey_refusal *refusal)
 {
-	struct hostkey_refusal r;
+	const struct hostkey_refusal r = *refusal;
 	struct hostkey_ask *a;
 	char *text, *kh, *pattern;
 
 	free(tp->error);
-	switch (hostkey_parse_refusal(cause, &r)) {
+	switch (r.state) {
 	case HOSTKEY_UNKNOWN:
 		xasprintf(&tp->error, "%s is not a known host yet: its %s key "
 		    "has the fingerprint %s.", r.host, r.type, r.fingerprint);
@@ -860,7 +865,6 @@ check_failed(struct tui *tui, struct tui_proxy *tp, const char *cause)
 		tui_status(tui, 1, "%s", cause);
 		break;
 	}
-	hostkey_refusal_clear(&r);
 }
 
 static size_t
@@ -893,7 +897,7 @@ check_event(void *arg, int kind, void *data)
 		tp->error = NULL;
 		if (tp->probe == NULL)
 			check_failed(tui, tp, c->cause != NULL ? c->cause :
-			    "the check failed");
+			    "the check failed", &c->refusal);
 		else {
 			n = probe_problems(tp->probe);
 			tui_status(tui, n > 0, "Proxy '%s': virt-v2v %s, %zu "
@@ -905,6 +909,7 @@ check_event(void *arg, int kind, void *data)
 	}
 	proxy_free(c->proxy);
 	probe_free(c->probe);
+	hostkey_refusal_clear(&c->refusal);
 	free(c->accept);
 	free(c->cause);
 	free(c);

@@ -1,95 +1,12 @@
 /*
  * Unit tests: the Sources view's pure parts (form fields, environment
- * entries, proxy copies) and hostkey.c, which reads the fingerprint back
- * from sshc's refusal so the console accepts exactly the key it showed.
+ * entries, proxy copies).  Host-key refusals come from sshc as data and are
+ * tested against the lab's sshd (tests/tui/sources.sh).
  */
 #include <stdlib.h>
 
 #include "unit.h"
 #include "tui.h"
-
-#define FP "SHA256:u1zDKGvB0gHEfNvmIoUZ1p/S8Wz2mFEBp7Xc9yDkI0E"
-
-/* Messages as sshc_check_host() words them (backend/ssh.c). */
-static void
-test_hostkey_unknown(void)
-{
-	struct hostkey_refusal r;
-	char *cause;
-
-	xasprintf(&cause, "%s is not a known host: its %s key has the "
-	    "fingerprint %s; compare it with 'ssh-keygen -lf' of the host key "
-	    "on the proxy, then accept it with --accept-host-key %s",
-	    "proxy 'lab' (vi@127.0.0.1:2222)", "ssh-ed25519", FP, FP);
-	CHECK(hostkey_parse_refusal(cause, &r) == HOSTKEY_UNKNOWN);
-	CHECK(r.state == HOSTKEY_UNKNOWN);
-	CHECK_STR(r.fingerprint, FP);
-	CHECK_STR(r.type, "ssh-ed25519");
-	CHECK_STR(r.host, "127.0.0.1:2222");
-	hostkey_refusal_clear(&r);
-	CHECK(r.fingerprint == NULL);
-	free(cause);
-
-	/* No user known: "?@host:port". */
-	xasprintf(&cause, "proxy 'x' (?@proxy.example:22) is not a known "
-	    "host: its ecdsa-sha2-nistp256 key has the fingerprint %s; ...",
-	    FP);
-	CHECK(hostkey_parse_refusal(cause, &r) == HOSTKEY_UNKNOWN);
-	CHECK_STR(r.host, "proxy.example:22");
-	CHECK_STR(r.type, "ecdsa-sha2-nistp256");
-	hostkey_refusal_clear(&r);
-	free(cause);
-}
-
-static void
-test_hostkey_changed(void)
-{
-	struct hostkey_refusal r;
-	char *cause;
-
-	xasprintf(&cause, "the host key of %s has CHANGED (now %s %s, not the "
-	    "key in %s): this can be a man-in-the-middle attack, so nothing "
-	    "was sent; if the proxy was reinstalled, check the new key on it "
-	    "and remove the old one from %s",
-	    "proxy 'lab' (vi@127.0.0.1:2222)", "ssh-ed25519", FP,
-	    "/home/a/.config/virt-import/known_hosts",
-	    "/home/a/.config/virt-import/known_hosts:1");
-	CHECK(hostkey_parse_refusal(cause, &r) == HOSTKEY_CHANGED);
-	CHECK_STR(r.fingerprint, FP);
-	CHECK_STR(r.host, "127.0.0.1:2222");
-	hostkey_refusal_clear(&r);
-	free(cause);
-}
-
-/* Anything else, or a fingerprint cut or padded, gives nothing. */
-static void
-test_hostkey_other(void)
-{
-	struct hostkey_refusal r;
-	static const char *const bad[] = {
-		"cannot connect to proxy 'lab' (vi@127.0.0.1:2222): "
-		    "Connection refused: check the host and port",
-		"the host key of proxy 'lab' (vi@h:22) is ssh-ed25519 " FP
-		    ", not the SHA256:AAAA you accepted: nothing was written",
-		"proxy 'lab' (vi@h:22) is not a known host: its ssh-ed25519 "
-		    "key has the fingerprint SHA256:u1zDKGvB0gHEf; compare",
-		"proxy 'lab' (vi@h:22) is not a known host: its ssh-ed25519 "
-		    "key has the fingerprint " FP "A; compare",
-		"proxy 'lab' (vi@h:22) is not a known host: its ssh-ed25519 "
-		    "key has the fingerprint MD5:aa:bb; compare",
-		"proxy 'lab' is not a known host: its ssh-ed25519 key has "
-		    "the fingerprint " FP,
-		"",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
-		CHECK(hostkey_parse_refusal(bad[i], &r) == HOSTKEY_OTHER);
-		CHECK(r.fingerprint == NULL && r.host == NULL &&
-		    r.type == NULL);
-		hostkey_refusal_clear(&r);
-	}
-}
 
 static void
 test_provider_fields(void)
@@ -264,9 +181,6 @@ test_proxy_copy(void)
 int
 main(void)
 {
-	RUN(test_hostkey_unknown);
-	RUN(test_hostkey_changed);
-	RUN(test_hostkey_other);
 	RUN(test_provider_fields);
 	RUN(test_proxy_fields);
 	RUN(test_proxy_env);
