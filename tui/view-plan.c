@@ -51,6 +51,7 @@ enum pv_field {
 	F_IFORMAT,
 	F_IALLOC,
 	F_IPROXY,
+	F_INET,
 	F_PF
 };
 
@@ -59,7 +60,7 @@ struct pv_row {
 	enum pv_field	 field;
 	size_t		 item;
 	size_t		 disk;
-	char		*net;		/* F_NET: the source network */
+	char		*net;		/* F_NET, F_INET: the source network */
 	char		*label;
 	char		*value;
 	int		 el;		/* the value's element */
@@ -485,6 +486,57 @@ pv_rows_networks(struct tui *tui, struct plan_view *v)
 		    "(nowhere: each must be mapped)", EL_DIM);
 }
 
+/* The VM's own mapping of network from, or NULL (the batch's applies). */
+static const struct netmap *
+netmap_find_item(const struct plan_item *it, const char *from)
+{
+	size_t i;
+
+	for (i = 0; i < it->nnetmaps; i++) {
+		if (strcmp(it->netmaps[i].from, from) == 0)
+			return &it->netmaps[i];
+	}
+	return NULL;
+}
+
+/* A VM's own network mappings: each of its networks, or the batch's. */
+static void
+pv_rows_item_networks(struct tui *tui, struct plan_view *v, size_t i,
+    const struct vm *vm)
+{
+	const struct plan *plan = tui->plan;
+	const struct plan_item *it = &plan->items[i];
+	const struct netmap *m;
+	struct pv_row *r;
+	char *label;
+	size_t k, j;
+
+	for (k = 0; vm != NULL && k < vm->nnics; k++) {
+		if (vm->nics[k].network == NULL)
+			continue;
+		for (j = 0; j < k; j++) {
+			if (vm->nics[j].network != NULL && strcmp(
+			    vm->nics[j].network, vm->nics[k].network) == 0)
+				break;
+		}
+		if (j < k)
+			continue;	/* one row a network */
+		xasprintf(&label, "  %s %s", pv_kind_word(vm->nics[k].kind),
+		    vm->nics[k].network);
+		m = netmap_find_item(it, vm->nics[k].network);
+		if (m != NULL)
+			r = pv_addf(v, F_INET, label, EL_FIELD, "%s %s %s",
+			    screen_glyph("\u2192", "->"),
+			    pv_kind_word(m->to_kind), m->to);
+		else
+			r = pv_add(v, R_FIELD, F_INET, label, "(the batch's)",
+			    EL_DIM);
+		r->item = i;
+		r->net = xstrdup(vm->nics[k].network);
+		free(label);
+	}
+}
+
 static void
 pv_rows_items(struct tui *tui, struct plan_view *v)
 {
@@ -571,6 +623,7 @@ pv_rows_items(struct tui *tui, struct plan_view *v)
 			r = pv_add(v, R_FIELD, F_IPROXY, "Proxy",
 			    "(the batch's)", EL_DIM);
 		r->item = i;
+		pv_rows_item_networks(tui, v, i, vm);
 	}
 }
 
@@ -1189,6 +1242,24 @@ pv_bandwidth_text(struct tui *tui, const struct pv_edit *e, const char *text)
 }
 
 /* "NAME" is a network, "bridge:NAME" a bridge; checked by the parser. */
+/* Drop the mapping of network from from a list. */
+static void
+pv_unmap(struct netmap **maps, size_t *n, const char *from)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*maps)[i].from, from) != 0)
+			continue;
+		free((*maps)[i].from);
+		free((*maps)[i].to);
+		memmove(&(*maps)[i], &(*maps)[i + 1], (*n - i - 1) *
+		    sizeof **maps);
+		(*n)--;
+		return;
+	}
+}
+
 static int
 pv_network_text(struct tui *tui, const struct pv_edit *e, const char *text)
 {
@@ -1198,7 +1269,6 @@ pv_network_text(struct tui *tui, const struct pv_edit *e, const char *text)
 	const char *to = text;
 	char *cause = NULL;
 	enum nic_kind kind = NIC_NETWORK;
-	size_t i;
 
 	if (strncmp(text, "bridge:", 7) == 0) {
 		kind = NIC_BRIDGE;
@@ -1210,23 +1280,22 @@ pv_network_text(struct tui *tui, const struct pv_edit *e, const char *text)
 		pv_changed(tui);
 		return TUI_REDRAW;
 	}
+	if (*text == '\0' && e->field == F_INET) {
+		/* The batch's mapping applies again. */
+		if (e->item < plan->nitems)
+			pv_unmap(&plan->items[e->item].netmaps,
+			    &plan->items[e->item].nnetmaps, e->net);
+		pv_changed(tui);
+		return TUI_REDRAW;
+	}
 	if (*text == '\0' && e->field == F_NET) {
 		/* No mapping: the default network, if any, takes it. */
-		for (i = 0; i < plan->nnetmaps; i++) {
-			if (strcmp(plan->netmaps[i].from, e->net) != 0)
-				continue;
-			free(plan->netmaps[i].from);
-			free(plan->netmaps[i].to);
-			memmove(&plan->netmaps[i], &plan->netmaps[i + 1],
-			    (plan->nnetmaps - i - 1) * sizeof *plan->netmaps);
-			plan->nnetmaps--;
-			break;
-		}
+		pv_unmap(&plan->netmaps, &plan->nnetmaps, e->net);
 		pv_changed(tui);
 		return TUI_REDRAW;
 	}
 	d = json_object_new_object();
-	if (e->field == F_NET) {
+	if (e->field == F_NET || e->field == F_INET) {
 		a = json_object_new_array();
 		m = pv_obj("from", e->net, "to", to);
 		json_object_object_add(m, "type", json_object_new_string(
@@ -1247,6 +1316,15 @@ pv_network_text(struct tui *tui, const struct pv_edit *e, const char *text)
 		    p->netmaps[0].to, p->netmaps[0].to_kind);
 		tui_status(tui, 0, "NICs on %s go to %s %s.", e->net,
 		    pv_kind_word(kind), to);
+	} else if (e->field == F_INET) {
+		if (e->item < plan->nitems) {
+			plan_map(&plan->items[e->item].netmaps,
+			    &plan->items[e->item].nnetmaps, e->net,
+			    p->netmaps[0].to, p->netmaps[0].to_kind);
+			tui_status(tui, 0, "VM '%s': its NICs on %s go to %s "
+			    "%s.", pv_vm_name(tui, &plan->items[e->item]),
+			    e->net, pv_kind_word(kind), to);
+		}
 	} else {
 		pv_set(&plan->default_network, p->default_network);
 		plan->default_kind = p->default_kind;
@@ -1272,6 +1350,7 @@ pv_text_done(struct tui *tui, void *arg, const char *text)
 	case F_BANDWIDTH:
 		return pv_bandwidth_text(tui, e, text);
 	case F_NET:
+	case F_INET:
 	case F_DEFNET:
 		return pv_network_text(tui, e, text);
 	default:
@@ -1405,6 +1484,7 @@ pv_choice_done(struct tui *tui, void *arg, const char *answer)
 		free(name);
 		break;
 	case F_NET:
+	case F_INET:
 	case F_DEFNET:
 		if (strcmp(answer, OTHER_NAME) == 0) {
 			pv_ask(tui, &row, "A network of the destination, or "
@@ -1412,7 +1492,8 @@ pv_choice_done(struct tui *tui, void *arg, const char *answer)
 			break;
 		}
 		if (strncmp(answer, "unmapped", 8) == 0 ||
-		    strncmp(answer, "nowhere", 7) == 0)
+		    strncmp(answer, "nowhere", 7) == 0 ||
+		    strcmp(answer, "(the batch's)") == 0)
 			return pv_network_text(tui, e, "");
 		if (strncmp(answer, "network ", 8) == 0)
 			return pv_network_text(tui, e, answer + 8);
@@ -1533,7 +1614,10 @@ pv_edit_choice(struct tui *tui, struct plan_view *v, const struct pv_row *r)
 		    "writes only to directory pools).", c, n, cur);
 		return 1;
 	case F_NET:
+	case F_INET:
 	case F_DEFNET:
+		if (r->field == F_INET)
+			c = pv_choices_add(c, &n, "(the batch's)");
 		c = pv_choices_add(c, &n, "network default");
 		for (i = 0; i < plan->nnetmaps; i++) {
 			xasprintf(&s, "%s %s", pv_kind_word(
@@ -1548,12 +1632,14 @@ pv_edit_choice(struct tui *tui, struct plan_view *v, const struct pv_row *r)
 			free(s);
 		}
 		c = pv_choices_add(c, &n, OTHER_NAME);
-		c = pv_choices_add(c, &n, r->field == F_NET ?
-		    "unmapped (the default, if set)" :
-		    "nowhere (each NIC must be mapped)");
+		if (r->field != F_INET)
+			c = pv_choices_add(c, &n, r->field == F_NET ?
+			    "unmapped (the default, if set)" :
+			    "nowhere (each NIC must be mapped)");
 		pv_choose(tui, r, r->field == F_NET ? "Where NICs on this "
-		    "source network go." : "Where NICs that no mapping names "
-		    "go.", c, n, 0);
+		    "source network go." : r->field == F_INET ? "Where this "
+		    "VM's NICs on this network go (for this VM only)." :
+		    "Where NICs that no mapping names go.", c, n, 0);
 		return 1;
 	default:
 		return 0;
@@ -1665,6 +1751,7 @@ key_clear(struct tui *tui)
 	case F_STORAGE:
 	case F_DISK:
 	case F_NET:
+	case F_INET:
 	case F_DEFNET:
 	case F_BANDWIDTH:
 	case F_CLUSTER:

@@ -123,14 +123,43 @@ else
 	fail netmap "the mapping was not made"
 fi
 
-# A target name that clashes: refused, said why; Esc keeps the old name.
+# One VM's own mapping: alpha's NICs on prod go to a bridge, beta keeps the
+# batch's; :write shows it in the plan file; d gives alpha the batch's back.
+# alpha's rows: name, storage, disk 1, format, allocation, proxy, network.
 tui_keys Tab Down Down Down Down Down Down Enter
+tui_wait "for this VM only" >/dev/null
+tui_keys G Enter
+tui_wait "bridge:NAME" >/dev/null
+tui_keys C-u bridge:br-alpha Enter
+if tui_wait "VM 'alpha': its NICs on prod go to bridge br-alpha" &&
+	tui_screen | grep -q "network prod  *→ bridge br-alpha"; then
+	pass "one VM's NICs are mapped for that VM only"
+else
+	fail vm-netmap "alpha's own mapping was not made"
+fi
+tui_keys : "write $VI_TMP/per-vm.json" Enter
+if wait_for 50 test -s "$VI_TMP/per-vm.json" &&
+	jq -e '(.vms[] | select(.target == "alpha") | .networks[0] | .from == "prod" and .to == "br-alpha" and .type == "bridge") and
+		(.vms[] | select(.target == "beta") | .networks == null)' "$VI_TMP/per-vm.json" >/dev/null; then
+	pass "the plan file holds alpha's own mapping, and none for beta"
+else
+	cat "$VI_TMP/per-vm.json"
+	fail vm-netmap-json "the written plan does not hold alpha's mapping"
+fi
+tui_keys d
+tui_wait "(the batch's)" >/dev/null && ! tui_screen | grep -q "br-alpha" &&
+	pass "d gives the VM the batch's mapping back" ||
+	fail vm-netmap-clear "alpha's mapping stayed"
+
+# A target name that clashes: refused, said why; Esc keeps the old name.
+tui_keys g Tab Tab Tab Down Down Down Down Down Down Down Enter
 tui_wait "The VM's name at the destination" >/dev/null
 tui_keys C-u alpha Enter
 if tui_wait "VM 'alpha' is imported as 'alpha' already" && plan_expect plan-clash; then :; else
 	fail clash "a clashing target name was not refused"
 fi
 tui_keys Escape
+tui_wait_gone "Enter: OK   Esc: cancel" &&
 tui_wait "Name at destination   beta" >/dev/null && pass "Esc keeps the old target name" ||
 	fail clash-esc "the target changed after Esc"
 plan_expect plan-filled
