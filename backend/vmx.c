@@ -195,18 +195,23 @@ vmx_line(struct vmx *vmx, const char *p, const char *end, unsigned lineno,
 
 /* Convert every value from the file's .encoding to UTF-8. */
 static int
-vmx_recode(struct vmx *vmx, const char *encoding, char **cause)
+vmx_recode(struct vmx *vmx, const char *enc, char **cause)
 {
 	iconv_t cd;
+	char *encoding;
 	size_t i;
+	int rc = -1;
 
-	if (encoding == NULL || strcasecmp(encoding, "UTF-8") == 0 ||
-	    strcasecmp(encoding, "utf8") == 0)
+	if (enc == NULL || strcasecmp(enc, "UTF-8") == 0 ||
+	    strcasecmp(enc, "utf8") == 0)
 		return 0;
+	/* enc is the .encoding line's value, which is recoded too. */
+	encoding = xstrdup(enc);
 	if ((cd = iconv_open("UTF-8", encoding)) == (iconv_t)-1) {
 		cause_set(cause, ".encoding \"%s\" is a character set this "
 		    "system cannot convert: convert the file to UTF-8 first",
 		    encoding);
+		free(encoding);
 		return -1;
 	}
 	for (i = 0; i < vmx->n; i++) {
@@ -219,15 +224,17 @@ vmx_recode(struct vmx *vmx, const char *encoding, char **cause)
 			cause_set(cause, "the value of %s is not valid %s: fix "
 			    "its .encoding line", vmx->kv[i].key, encoding);
 			free(out);
-			iconv_close(cd);
-			return -1;
+			goto out;
 		}
 		*outp = '\0';
 		free(in);
 		vmx->kv[i].value = out;
 	}
+	rc = 0;
+out:
 	iconv_close(cd);
-	return 0;
+	free(encoding);
+	return rc;
 }
 
 /* "56 4d 1a 2b ... 3a 01" (uuid.bios) as 564d1a2b-3c4d-...; 0 if it is. */
