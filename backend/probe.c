@@ -287,7 +287,7 @@ probe_free(struct probe *pr)
 	free(pr);
 }
 
-static void
+static void __attribute__((format(printf, 5, 0)))
 probe_vadd(struct probe_item **items, size_t *n, enum probe_level level,
     const char *name, const char *fmt, va_list ap)
 {
