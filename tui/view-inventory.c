@@ -863,11 +863,11 @@ static const struct tui_key view_inventory_keys[] = {
 };
 
 const struct view view_inventory = {
-	.cursor = inv_move,
 	.name = "inventory",
 	.title = "VMs",
 	.fkey = 2,
 	.keys = view_inventory_keys,
+	.cursor = inv_move,
 	.draw = view_inventory_draw,
 	.mouse = view_inventory_mouse,
 	.free = view_inventory_free,

@@ -1165,11 +1165,11 @@ static const struct tui_key view_jobs_keys[] = {
 };
 
 const struct view view_jobs = {
-	.cursor = jobs_move,
 	.name = "jobs",
 	.title = "Jobs",
 	.fkey = JOBS_FKEY,
 	.keys = view_jobs_keys,
+	.cursor = jobs_move,
 	.enter = view_jobs_enter,
 	.draw = view_jobs_draw,
 	.mouse = view_jobs_mouse,

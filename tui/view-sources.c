@@ -1906,11 +1906,11 @@ static const struct tui_key view_sources_keys[] = {
 };
 
 const struct view view_sources = {
-	.cursor = src_move,
 	.name = "sources",
 	.title = "Sources",
 	.fkey = 1,
 	.keys = view_sources_keys,
+	.cursor = src_move,
 	.enter = view_sources_enter,
 	.draw = view_sources_draw,
 	.mouse = view_sources_mouse,
