@@ -832,6 +832,7 @@ char **jobstore_all(size_t *, char **);
 struct job **jobstore_list(size_t *, char **);
 void jobstore_list_free(struct job **, size_t);
 int jobstore_driver_lock(char **);
+int jobstore_queue_lock(char **);
 int jobstore_request_cancel(const char *, char **);
 int jobstore_cancel_requested(const char *);
 int jobstore_save_plan(const char *, const char *, char **);

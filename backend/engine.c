@@ -1443,16 +1443,21 @@ engine_queue(struct engine *e, const struct plan *plan,
 	const char *pname, *lock;
 	char *run, *text, **aids;
 	size_t i, k, n = 0, nactive = 0, naids;
-	int rc = -1;
+	int rc = -1, qlock;
 
 	*ids = NULL;
 	if (plan->nitems == 0) {
 		cause_set(cause, "the plan has no VMs: add some to its \"vms\"");
 		return -1;
 	}
-	/* What runs now, also in other processes' batches. */
-	if ((aids = jobstore_active(&naids, cause)) == NULL)
+	/* What runs now, also in other processes' batches: held from the
+	   check until this batch's jobs are active. */
+	if ((qlock = jobstore_queue_lock(cause)) == -1)
 		return -1;
+	if ((aids = jobstore_active(&naids, cause)) == NULL) {
+		close(qlock);
+		return -1;
+	}
 	for (i = 0; i < naids; i++) {
 		if ((job = jobstore_load(aids[i], NULL)) != NULL) {
 			active = xappend(active, &nactive, sizeof *active);
@@ -1469,6 +1474,7 @@ engine_queue(struct engine *e, const struct plan *plan,
 			    "it; wait for it to end or cancel it", plan->items[i].vm,
 			    lock);
 			jobstore_list_free(active, nactive);
+			close(qlock);
 			return -1;
 		}
 	}
@@ -1556,6 +1562,7 @@ engine_queue(struct engine *e, const struct plan *plan,
 	}
 	/* Started by the next tick, once the caller knows the ids. */
 out:
+	close(qlock);
 	for (i = 0; i < plan->nitems; i++)
 		job_free(jobs[i]);
 	free(jobs);

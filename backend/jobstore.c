@@ -8,6 +8,7 @@
  *				scans this small folder, not the whole history
  *	runs/RUN.json		the plan a batch was queued from
  *	engine.lock		flocked by the one process that drives the jobs
+ *	queue.lock		flocked while a batch is checked and queued
  *
  * Only the driver writes a job once it is active; other processes (a
  * second console, `virt-import cancel`) read records and leave requests.
@@ -255,22 +256,22 @@ jobstore_list_free(struct job **v, size_t n)
 }
 
 /*
- * Try to become the driver: a descriptor holding the lock (kept open for
- * as long as this process drives), -1 when another process drives, -2 on
+ * Lock the state folder's file name with flock op: a descriptor holding
+ * the lock, -1 when LOCK_NB is in op and another process holds it, -2 on
  * an error.
  */
-int
-jobstore_driver_lock(char **cause)
+static int
+jobstore_lock(const char *name, int op, char **cause)
 {
 	char *dir, *path;
-	int fd;
+	int fd, error;
 
 	if ((dir = jobstore_dir("jobs", NULL, 1, cause)) == NULL)
 		return -2;
 	free(dir);
 	if ((path = path_state_dir(cause)) == NULL)
 		return -2;
-	xasprintf(&dir, "%s/engine.lock", path);
+	xasprintf(&dir, "%s/%s", path, name);
 	free(path);
 	fd = open(dir, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1) {
@@ -278,12 +279,42 @@ jobstore_driver_lock(char **cause)
 		free(dir);
 		return -2;
 	}
-	free(dir);
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	while (flock(fd, op) != 0) {
+		if ((error = errno) == EINTR)
+			continue;
+		if (error != EWOULDBLOCK)
+			cause_set(cause, "cannot lock %s: %s", dir,
+			    strerror(error));
 		close(fd);
-		return -1;
+		free(dir);
+		return error == EWOULDBLOCK ? -1 : -2;
 	}
+	free(dir);
 	return fd;
+}
+
+/*
+ * Try to become the driver: a descriptor holding the lock (kept open for
+ * as long as this process drives), -1 when another process drives, -2 on
+ * an error.
+ */
+int
+jobstore_driver_lock(char **cause)
+{
+	return jobstore_lock("engine.lock", LOCK_EX | LOCK_NB, cause);
+}
+
+/*
+ * Wait for the queue's lock, held while a batch checks the VMs' locks and
+ * queues its jobs, so that two processes (two consoles, a console and a
+ * `run`) never both queue one VM.  A descriptor to close, or -1.
+ */
+int
+jobstore_queue_lock(char **cause)
+{
+	int fd = jobstore_lock("queue.lock", LOCK_EX, cause);
+
+	return fd < 0 ? -1 : fd;
 }
 
 /* Leave a cancel request for whichever process drives the job. */
