@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
@@ -21,6 +23,7 @@
 
 #define TUI_MAXFDS	64
 #define TUI_SPIN_MS	150
+#define TUI_WATCH_MS	1000	/* saved files looked at once a second */
 
 const struct view *const tui_views[] = {
 	&view_sources,
@@ -154,6 +157,60 @@ tui_builtin_provider(const struct provider *p)
 	    strcmp(p->spec, tui_demo_guest) == 0 && p->password_file == NULL;
 }
 
+/* What the saved file NAME looks like now: all zero when it is missing. */
+static void
+tui_saved_stamp(const char *name, struct tui_stamp *ts)
+{
+	struct stat st;
+	char *path;
+
+	memset(ts, 0, sizeof *ts);
+	if ((path = store_path(name, NULL)) == NULL)
+		return;
+	if (stat(path, &st) == 0) {
+		ts->dev = st.st_dev;
+		ts->ino = st.st_ino;
+		ts->size = st.st_size;
+		ts->mtime = st.st_mtim;
+	}
+	free(path);
+}
+
+static const char *tui_saved_files[] = { "providers.json", "proxies.json" };
+
+/*
+ * Once a second: when another virt-import (a second console, the command
+ * line) changed the saved providers or proxies, read them again, unless a
+ * form is open (its save reads them anyway).  Files are replaced by rename,
+ * so the inode tells a change even within one mtime tick.  1 when read again.
+ */
+int
+tui_watch_saved(struct tui *tui)
+{
+	struct tui_stamp now;
+	struct timespec ts;
+	size_t i;
+	int changed = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec == tui->saved_checked)
+		return 0;
+	tui->saved_checked = ts.tv_sec;
+	if (view_sources_editing(tui))
+		return 0;
+	for (i = 0; i < 2; i++) {
+		tui_saved_stamp(tui_saved_files[i], &now);
+		if (memcmp(&now, &tui->saved_stamp[i], sizeof now) != 0)
+			changed = 1;
+	}
+	if (!changed)
+		return 0;
+	tui_reload_saved(tui);
+	tui_status(tui, 0, "The saved sources or proxies were changed by "
+	    "another virt-import: the lists show them now.");
+	return 1;
+}
+
 /* Saved providers and proxies, read again after a change. */
 void
 tui_reload_saved(struct tui *tui)
@@ -163,6 +220,9 @@ tui_reload_saved(struct tui *tui)
 	char *cause = NULL;
 	size_t i, k, n, nold = tui->nproxies;
 
+	/* Stamps first: a change while reading is seen by the next watch. */
+	for (i = 0; i < 2; i++)
+		tui_saved_stamp(tui_saved_files[i], &tui->saved_stamp[i]);
 	provider_list_free(tui->providers, tui->nproviders);
 	tui->providers = NULL;
 	tui->nproviders = 0;
@@ -880,6 +940,8 @@ tui_run(struct source *src, const char *label, const char *theme,
 		if (tui_busy(&tui) &&
 		    (timeout < 0 || timeout > TUI_SPIN_MS))
 			timeout = TUI_SPIN_MS;
+		if (timeout < 0 || timeout > TUI_WATCH_MS)
+			timeout = TUI_WATCH_MS;
 		if (poll(pfd, nfd + neng, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -909,6 +971,8 @@ tui_run(struct source *src, const char *label, const char *theme,
 			tui.spin++;
 			flags |= TUI_ROWS;
 		}
+		if (tui_watch_saved(&tui))
+			flags |= TUI_REDRAW;
 		if (pfd[0].revents & (POLLHUP | POLLERR))
 			flags |= TUI_QUIT;
 		if (pfd[0].revents & POLLIN) {

@@ -8,6 +8,7 @@
 #ifndef VI_TUI_H
 #define VI_TUI_H
 
+#include <sys/types.h>
 #include <time.h>
 
 #include "backend.h"
@@ -120,11 +121,18 @@ struct tui {
 	char			*load_error;
 	struct task		*load_task;
 
-	/* Saved things. */
+	/* Saved things, and what their files looked like when read. */
 	struct provider		*providers;
 	size_t			 nproviders;
 	struct tui_proxy	*proxies;
 	size_t			 nproxies;
+	struct tui_stamp {
+		dev_t		 dev;
+		ino_t		 ino;
+		off_t		 size;
+		struct timespec	 mtime;
+	}			 saved_stamp[2];
+	time_t			 saved_checked;	/* CLOCK_MONOTONIC s */
 
 	/* What to import: items are added from the inventory. */
 	struct plan		*plan;
@@ -255,6 +263,7 @@ time_t tui_now(void);
 int tui_open_source(struct tui *, struct source *, const char *);
 int tui_start_engine(struct tui *);
 void tui_reload_saved(struct tui *);
+int tui_watch_saved(struct tui *);
 struct tui_proxy *tui_proxy(struct tui *, const char *);
 void tui_set_demo(const char *, const char *);
 /* Key table entries for a view's cursor hook: cursor keys, one per key. */
@@ -347,6 +356,7 @@ int view_help_key(struct tui *, int);
 
 /* view-sources.c: saved providers and proxies. */
 extern const struct view view_sources;
+int view_sources_editing(struct tui *);
 enum sources_field {			/* a row of the add/edit forms */
 	SF_NAME,
 	SF_SPEC,			/* providers */

@@ -119,6 +119,13 @@ src_view(struct tui *tui)
 	return v;
 }
 
+/* Is an add or edit form open (saved lists must not change under it)? */
+int
+view_sources_editing(struct tui *tui)
+{
+	return tui->vdata[1] != NULL && src_view(tui)->form != NULL;
+}
+
 /* ------------------------------------------------ fields (pure, tested) */
 
 static char *
