@@ -121,6 +121,13 @@ static void
 sshm_chan_release(struct sshm_chan *k)
 {
 	if (k->ch != NULL) {
+		/*
+		 * libssh keeps a channel the server has not closed yet (until
+		 * its close comes) and would still call our callbacks, which
+		 * live in k, for its exit-status or exit-signal: take them off
+		 * before k goes.
+		 */
+		ssh_remove_channel_callbacks(k->ch, &k->cb);
 		if (!k->m->dead && ssh_channel_is_open(k->ch))
 			ssh_channel_close(k->ch);
 		ssh_channel_free(k->ch);
