@@ -228,7 +228,9 @@ struct provider {
 struct provider *provider_parse(const char *, size_t *, char **);
 struct provider *provider_load(size_t *, char **);
 void provider_list_free(struct provider *, size_t);
-int provider_add(const struct provider *, int, char **);
+int provider_same(const struct provider *, const struct provider *);
+int provider_add(const struct provider *, int, const struct provider *,
+    char **);
 int provider_remove(const char *, char **);
 struct source *provider_source(const char *, char **);
 
@@ -264,7 +266,8 @@ char *localproxy_log(char **);
 struct proxy **proxy_parse(const char *, size_t *, char **);
 struct proxy **proxy_load(size_t *, char **);
 void proxy_list_free(struct proxy **, size_t);
-int proxy_add(const struct proxy *, int, char **);
+int proxy_same(const struct proxy *, const struct proxy *);
+int proxy_add(const struct proxy *, int, const struct proxy *, char **);
 int proxy_remove(const char *, char **);
 struct proxy *proxy_find(const char *, char **);
 

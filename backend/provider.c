@@ -166,9 +166,51 @@ check_password_file(const char *path, char **cause)
 	return 0;
 }
 
-/* Save (or with replace, overwrite) a provider. */
 int
-provider_add(const struct provider *np, int replace, char **cause)
+provider_same(const struct provider *a, const struct provider *b)
+{
+	return str_eq(a->name, b->name) && str_eq(a->spec, b->spec) &&
+	    str_eq(a->password_file, b->password_file) &&
+	    a->connections == b->connections;
+}
+
+/*
+ * Does the saved list still hold was as it was when an edit began (NULL:
+ * nothing to check)?  Another virt-import may have changed or removed it
+ * since; saving over that would lose its change without a word.
+ */
+static int
+provider_unchanged(const struct provider *list, size_t n,
+    const struct provider *was, char **cause)
+{
+	size_t i;
+
+	if (was == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i].name, was->name) != 0)
+			continue;
+		if (provider_same(&list[i], was))
+			return 0;
+		cause_set(cause, "source '%s' was changed by another "
+		    "virt-import while you edited it, so nothing was saved: "
+		    "leave the form and edit it again to start from its new "
+		    "settings", was->name);
+		return -1;
+	}
+	cause_set(cause, "source '%s' was removed by another virt-import "
+	    "while you edited it, so nothing was saved: add it again if it is "
+	    "still wanted", was->name);
+	return -1;
+}
+
+/*
+ * Save (or with replace, overwrite) a provider.  was, if not NULL, is the
+ * saved one an edit started from: the save is refused if it changed since.
+ */
+int
+provider_add(const struct provider *np, int replace,
+    const struct provider *was, char **cause)
 {
 	struct provider *list, *p = NULL;
 	struct source *src;
@@ -198,6 +240,11 @@ provider_add(const struct provider *np, int replace, char **cause)
 	if ((lock = store_lock("providers.json", cause)) == -1)
 		return -1;
 	if ((list = provider_load(&n, cause)) == NULL) {
+		close(lock);
+		return -1;
+	}
+	if (provider_unchanged(list, n, was, cause) != 0) {
+		provider_list_free(list, n);
 		close(lock);
 		return -1;
 	}

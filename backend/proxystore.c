@@ -220,9 +220,59 @@ proxy_check_path(const char *what, const char *path, char **cause)
 	return 0;
 }
 
-/* Save (or with replace, overwrite) a proxy. */
 int
-proxy_add(const struct proxy *np, int replace, char **cause)
+proxy_same(const struct proxy *a, const struct proxy *b)
+{
+	size_t i;
+
+	if (!str_eq(a->name, b->name) || !str_eq(a->host, b->host) ||
+	    a->port != b->port || !str_eq(a->user, b->user) ||
+	    !str_eq(a->key_file, b->key_file) ||
+	    !str_eq(a->ssh_alias, b->ssh_alias) ||
+	    !str_eq(a->job_dir, b->job_dir) || a->max_jobs != b->max_jobs ||
+	    !str_eq(a->known_hosts, b->known_hosts) || a->local != b->local ||
+	    a->nenv != b->nenv)
+		return 0;
+	for (i = 0; i < a->nenv; i++) {
+		if (!str_eq(a->env[i], b->env[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Does the saved list still hold was as an edit found it?  (provider.c) */
+static int
+proxy_unchanged(struct proxy **list, size_t n, const struct proxy *was,
+    char **cause)
+{
+	size_t i;
+
+	if (was == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i]->name, was->name) != 0)
+			continue;
+		if (proxy_same(list[i], was))
+			return 0;
+		cause_set(cause, "proxy '%s' was changed by another virt-import "
+		    "while you edited it, so nothing was saved: leave the form "
+		    "and edit it again to start from its new settings",
+		    was->name);
+		return -1;
+	}
+	cause_set(cause, "proxy '%s' was removed by another virt-import while "
+	    "you edited it, so nothing was saved: add it again if it is still "
+	    "wanted", was->name);
+	return -1;
+}
+
+/*
+ * Save (or with replace, overwrite) a proxy.  was, if not NULL, is the
+ * saved one an edit started from: the save is refused if it changed since.
+ */
+int
+proxy_add(const struct proxy *np, int replace, const struct proxy *was,
+    char **cause)
 {
 	struct proxy **list, *p;
 	size_t i, k, n;
@@ -242,6 +292,11 @@ proxy_add(const struct proxy *np, int replace, char **cause)
 	if ((lock = store_lock("proxies.json", cause)) == -1)
 		return -1;
 	if ((list = proxy_load(&n, cause)) == NULL) {
+		close(lock);
+		return -1;
+	}
+	if (proxy_unchanged(list, n, was, cause) != 0) {
+		proxy_list_free(list, n);
 		close(lock);
 		return -1;
 	}

@@ -51,7 +51,7 @@ provider_add_cmd(int argc, char **argv)
 		    "[--password-file FILE] [--connections N] [--replace]") + 1;
 	p.name = argv[optind];
 	p.spec = argv[optind + 1];
-	if (provider_add(&p, replace, &cause) != 0) {
+	if (provider_add(&p, replace, NULL, &cause) != 0) {
 		rc = cli_error("%s", cause);
 		free(cause);
 		return rc;

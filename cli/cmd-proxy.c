@@ -129,7 +129,7 @@ proxy_add_cmd(int argc, char **argv)
 		p->host = xstrdup("localhost");
 	else if (argc - optind == 2)
 		p->host = xstrdup(argv[optind + 1]);
-	rc = proxy_add(p, replace, &cause) != 0 ? cli_fail(cause) : 0;
+	rc = proxy_add(p, replace, NULL, &cause) != 0 ? cli_fail(cause) : 0;
 	proxy_free(p);
 	return rc;
 

@@ -48,6 +48,8 @@ struct src_form {
 	char			*orig;		/* name as saved; NULL: new */
 	struct provider		 prov;
 	struct proxy		*proxy;
+	struct provider		 was_prov;	/* as saved when the edit */
+	struct proxy		*was_proxy;	/* began; NULL: new */
 	struct widget_list	 list;
 	int			 list_h;
 	char			*error;		/* the last refusal */
@@ -344,6 +346,10 @@ form_free(struct src_form *f)
 	free(f->prov.spec);
 	free(f->prov.password_file);
 	proxy_free(f->proxy);
+	free(f->was_prov.name);
+	free(f->was_prov.spec);
+	free(f->was_prov.password_file);
+	proxy_free(f->was_proxy);
 	free(f->error);
 	free(f);
 }
@@ -468,8 +474,14 @@ form_open(struct tui *tui, enum form_kind kind, size_t i)
 		f->prov.password_file = p->password_file != NULL ?
 		    xstrdup(p->password_file) : NULL;
 		f->prov.connections = p->connections;
+		f->was_prov.name = xstrdup(p->name);
+		f->was_prov.spec = xstrdup(p->spec);
+		f->was_prov.password_file = p->password_file != NULL ?
+		    xstrdup(p->password_file) : NULL;
+		f->was_prov.connections = p->connections;
 	} else if (kind == FORM_PROXY && i < tui->nproxies) {
 		f->proxy = sources_proxy_copy(tui->proxies[i].proxy);
+		f->was_proxy = sources_proxy_copy(tui->proxies[i].proxy);
 		f->orig = xstrdup(f->proxy->name);
 	} else if (kind == FORM_PROXY) {
 		f->proxy = proxy_new("");
@@ -660,7 +672,8 @@ form_save_provider(struct tui *tui, struct src_form *f)
 		return form_refuse(tui, cause);
 	}
 	/* provider_add checks everything before it writes anything. */
-	if (provider_add(&f->prov, !renamed, &cause) != 0)
+	if (provider_add(&f->prov, !renamed, f->orig != NULL ? &f->was_prov :
+	    NULL, &cause) != 0)
 		return form_refuse(tui, cause);
 	if (renamed && f->orig != NULL && provider_remove(f->orig,
 	    &cause) != 0) {
@@ -690,7 +703,7 @@ form_save_proxy(struct tui *tui, struct src_form *f)
 		    "choose another name, or edit that one", f->proxy->name);
 		return form_refuse(tui, cause);
 	}
-	if (proxy_add(f->proxy, !renamed, &cause) != 0)
+	if (proxy_add(f->proxy, !renamed, f->was_proxy, &cause) != 0)
 		return form_refuse(tui, cause);
 	if (renamed && f->orig != NULL) {
 		/* The plan follows its proxy to the new name. */

@@ -63,7 +63,7 @@ save_proxy(const char *name)
 
 	p->host = xstrdup("192.0.2.1");
 	p->user = xstrdup("v2v");
-	if (proxy_add(p, 1, &cause) != 0) {
+	if (proxy_add(p, 1, NULL, &cause) != 0) {
 		unit_fail(__FILE__, __LINE__, cause);
 		free(cause);
 	}
