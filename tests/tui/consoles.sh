@@ -2,7 +2,8 @@
 # virt-import (the command line) beside them.
 #
 # - Saved sources changed elsewhere (the command line, the other console)
-#   show in both consoles without a key, but never under an open form.
+#   show in both consoles without a key, but never under an open form; an
+#   edit of a source changed meanwhile is refused rather than saved over it.
 # - Jobs queued by 'virt-import run' are driven by the first console and
 #   shown live by the second; a cancel asked in the second is carried out
 #   by the first.
@@ -99,6 +100,22 @@ else
 	on A tui_screen
 	fail saved-change-after-form "A still lists the removed source after its form closed"
 fi
+
+# An edit in A of a source the command line changed meanwhile is refused,
+# and the other change stays.
+on A tui_keys Tab e
+on A tui_wait "Edit source 'lab-dir'" >/dev/null
+"$VI_BIN" provider add lab-dir "dir:$VI_TMP/out" --replace >/dev/null
+on A tui_keys s
+if on A tui_wait "source 'lab-dir' was changed by another virt-import while you edited it, so nothing was saved" &&
+	"$VI_BIN" provider list --json | jq -e --arg s "dir:$VI_TMP/out" '.providers[] | select(.name == "lab-dir") | .source == $s' >/dev/null; then
+	pass edit-conflict-refused
+else
+	"$VI_BIN" provider list
+	fail edit-conflict-refused "A's save went over the command line's change"
+fi
+on A tui_keys Escape
+"$VI_BIN" provider add lab-dir "dir:$VI_TMP/src" --replace >/dev/null
 
 # --- jobs: A drives, B watches ---------------------------------------------
 on A tui_keys 4
