@@ -11,9 +11,11 @@
  * and logs in only that user.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,9 +97,22 @@ static int
 localproxy_files(char **cause)
 {
 	char *conf = NULL, *hk = NULL, *ck = NULL, *ak = NULL, *kh = NULL;
-	char *hpub = NULL, *cpub = NULL, *text = NULL;
-	int rc = -1;
+	char *hpub = NULL, *cpub = NULL, *text = NULL, *lock = NULL;
+	int rc = -1, fd = -1;
 
+	/*
+	 * Under a lock: two makers at once (two consoles, or a check and a
+	 * job in one) would each write a host key and a known_hosts, and a
+	 * host key from one beside the known_hosts of the other is refused
+	 * as a changed key.
+	 */
+	if ((lock = localproxy_path(".lock", cause)) == NULL)
+		goto out;
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(fd, LOCK_EX) != 0) {
+		cause_set(cause, "cannot lock %s: %s", lock, strerror(errno));
+		goto out;
+	}
 	if ((conf = localproxy_path("sshd_config", cause)) == NULL ||
 	    (hk = localproxy_path("host_key", cause)) == NULL ||
 	    (ck = localproxy_path("client_key", cause)) == NULL ||
@@ -144,6 +159,9 @@ localproxy_files(char **cause)
 		goto out;
 	rc = 0;
 out:
+	if (fd != -1)
+		close(fd);
+	free(lock);
 	free(text);
 	free(hpub);
 	free(cpub);

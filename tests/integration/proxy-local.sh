@@ -111,4 +111,25 @@ else
 fi
 [ ! -s "$lp/sshd.log" ] && pass "sshd logged no error" ||
 	{ cat "$lp/sshd.log"; fail "sshd.log" "errors above"; }
+
+# --- first use by several processes at once -----------------------------------
+# Each finds no keys yet; they must agree on one set (before the lock, one
+# process's host key beside another's known_hosts was refused as CHANGED).
+n=0
+for round in 1 2 3; do
+	home=$VI_TMP/race$round
+	mkdir -p "$home"
+	pids=""
+	for i in 1 2 3 4 5 6; do
+		HOME=$home "$VI_BIN" proxy check local >"$home/out$i" 2>&1 &
+		pids="$pids $!"
+	done
+	for p in $pids; do wait "$p" || n=$((n + 1)); done
+done
+if [ $n = 0 ]; then
+	pass "six first uses at once agree on one host key (three rounds)"
+else
+	grep -h "virt-import:" "$VI_TMP"/race*/out* | sort | uniq -c | head -n 5
+	fail "first uses at once" "$n of 18 checks failed"
+fi
 finish
