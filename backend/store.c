@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,11 +112,14 @@ store_read(const char *name, char **pathp, char **cause)
 int
 store_write_path(const char *path, const char *text, char **cause)
 {
+	static atomic_uint serial;
 	char *tmp;
 	size_t len = strlen(text);
 	int fd, rc = -1;
 
-	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	/* Unique to this write: threads of one process may write at once. */
+	xasprintf(&tmp, "%s.tmp.%ld.%u", path, (long)getpid(),
+	    atomic_fetch_add(&serial, 1));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
