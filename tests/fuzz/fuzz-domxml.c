@@ -1,15 +1,5 @@
 /* fuzz-domxml.c: libvirt domain XML (domxml_parse). */
-#include "fuzz.h"
 #include "backend.h"
+#include "fuzz.h"
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct vm *vm;
-	char *cause = NULL;
-
-	vm = domxml_parse((const char *)data, size, &cause);
-	vm_free(vm);
-	free(cause);
-	return 0;
-}
+FUZZ_VM_PARSER(domxml_parse)

@@ -1,15 +1,5 @@
 /* fuzz-vmx.c: VMware .vmx files (vmx_parse). */
-#include "fuzz.h"
 #include "backend.h"
+#include "fuzz.h"
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct vm *vm;
-	char *cause = NULL;
-
-	vm = vmx_parse((const char *)data, size, &cause);
-	vm_free(vm);
-	free(cause);
-	return 0;
-}
+FUZZ_VM_PARSER(vmx_parse)

@@ -16,4 +16,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/*
+ * The target of a parser of one VM's configuration, PARSE(bytes, size,
+ * &cause) returning a struct vm * or NULL (backend.h included first).
+ */
+#define FUZZ_VM_PARSER(PARSE)						\
+int									\
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)		\
+{									\
+	char *cause = NULL;						\
+									\
+	vm_free(PARSE((const char *)data, size, &cause));		\
+	free(cause);							\
+	return 0;							\
+}
+
 #endif
