@@ -850,7 +850,9 @@ char *convert_upload_dir(const struct proxy *, const char *);
 /*
  * engine.c: drives conversion jobs (one process at a time; others watch),
  * from the caller's poll() loop: engine_pollfds, engine_timeout,
- * engine_dispatch.  ops->changed hears of every change to a job.
+ * engine_dispatch.  ops->changed hears of every change to a job;
+ * ops->proxy (may be NULL) that following a proxy's jobs stopped (why, and
+ * the seconds until it tries again) or works again (why NULL).
  */
 #define ENGINE_START	0x1		/* start queued jobs, not only carry
 					   on with started ones */
@@ -859,6 +861,7 @@ struct pollfd;
 struct engine_ops {
 	void	(*changed)(void *, const struct job *);
 	void	(*log)(void *, const struct job *, const char *, size_t);
+	void	(*proxy)(void *, const char *, const char *, unsigned);
 };
 struct engine *engine_new(int, const struct engine_ops *, void *, char **);
 void engine_free(struct engine *);
@@ -875,6 +878,7 @@ size_t engine_pollfds(struct engine *, struct pollfd *, size_t);
 int engine_timeout(const struct engine *);
 void engine_dispatch(struct engine *, const struct pollfd *, size_t);
 char *engine_source_host(const struct source *);
+int engine_check_plan(const struct plan *, char **);
 
 /* jobretry.c: a failed or cancelled job queued again, as a new job. */
 int jobretry_check(const struct job *, char **);
