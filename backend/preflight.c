@@ -717,9 +717,13 @@ pf_check_source(struct pf_ctx *x, size_t i, const struct pf_input *in)
 
 	if (vm == NULL) {
 		err = x->f->vm_errors != NULL ? x->f->vm_errors[i] : NULL;
-		pf_add(x, it->vm, "source", PF_FAIL, "VM '%s' was not found in "
-		    "the source: %s", it->vm, err != NULL ? err : "check its "
-		    "name, or read the source again");
+		if (err != NULL)
+			pf_add(x, it->vm, "source", PF_FAIL, "VM '%s' could not "
+			    "be read from the source: %s", it->vm, err);
+		else
+			pf_add(x, it->vm, "source", PF_FAIL, "VM '%s' was not "
+			    "found in the source: check its name, or read the "
+			    "source again", it->vm);
 		return;
 	}
 	for (k = 0; k < vm->nproblems; k++) {
