@@ -624,6 +624,9 @@ struct v2vlog {
 	char	       **warnings;
 	size_t		 nwarnings;
 	int		 copied;	/* "Creating output metadata" seen */
+	char		*helper;	/* the first error nbdkit or nbdcopy
+					   printed (virt-v2v's own may only
+					   say "see earlier"); NULL */
 	/* private */
 	char		*line;
 	size_t		 len;
@@ -636,6 +639,7 @@ void v2vlog_free(struct v2vlog *);
 int v2vlog_feed(struct v2vlog *, const char *, size_t);
 int v2vlog_end(struct v2vlog *);
 int v2vlog_percent(const struct v2vlog *);
+char *v2vlog_error_text(const struct v2vlog *);
 
 /*
  * preflight.c: every reason a plan would fail, found before a byte is

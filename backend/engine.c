@@ -97,6 +97,7 @@ struct eproxy {
 	time_t		 retry_at;
 	unsigned	 backoff;
 	char		*error;
+	int		 told;		/* ops->proxy heard of error */
 };
 
 struct ejob {
@@ -165,10 +166,16 @@ engine_changed(struct engine *e, struct ejob *ej)
 		e->ops->changed(e->arg, ej->job);
 }
 
-/* Following on ep stopped (why) or, with why NULL, works again. */
+/*
+ * Following on ep stopped (why) or, with why NULL, works again: told once
+ * each way, so "works again" is never heard without the stop before it.
+ */
 static void
 engine_proxy_changed(struct engine *e, struct eproxy *ep, const char *why)
 {
+	if (why == NULL && !ep->told)
+		return;
+	ep->told = why != NULL;
 	if (e->ops != NULL && e->ops->proxy != NULL)
 		e->ops->proxy(e->arg, ep->name, why, ep->backoff);
 }
@@ -497,7 +504,7 @@ engine_v2v_error(struct ejob *ej)
 
 	v2vlog_end(ej->log);
 	if (ej->log->error != NULL)
-		return xstrdup(ej->log->error);
+		return v2vlog_error_text(ej->log);
 	if (ej->rj->state == RJOB_LOST)
 		return xstrdup(ej->rj->error != NULL ? ej->rj->error :
 		    "the conversion's process vanished");
@@ -705,11 +712,9 @@ engine_connect_done(struct engine *e, struct task *t)
 	t->c = NULL;
 	ec->m = sshm_new(ec->c, e->idle);
 	ep->backoff = 0;
-	if (ep->error != NULL) {
-		free(ep->error);
-		ep->error = NULL;
-		engine_proxy_changed(e, ep, NULL);
-	}
+	free(ep->error);
+	ep->error = NULL;
+	engine_proxy_changed(e, ep, NULL);
 	engine_follow(e, ep);
 }
 
