@@ -65,7 +65,7 @@ else
 fi
 vimp run "$VI_TMP/a.json" --accept-host-key "$fp" >"$VI_TMP/o" 2>"$VI_TMP/e"
 rc=$?
-if [ $rc = 0 ] && [ "$(vimp jobs --json | jq -r '.[0].state')" = done ] && [ -s "$out/new-vm.xml" ]; then
+if [ $rc = 0 ] && [ "$(vimp jobs --json | jq -r '.[0].state')" = "done" ] && [ -s "$out/new-vm.xml" ]; then
 	pass "the same run with the --accept-host-key it gave: done"
 else
 	cat "$VI_TMP/e" "$VI_TMP/o"
@@ -93,7 +93,7 @@ fi
 # What it says to do works: remove the old key, accept the new one.
 if [ -n "$cmdline" ] && eval "$cmdline" >/dev/null 2>&1 &&
 	vimp run "$VI_TMP/a.json" --accept-host-key "$fp" >"$VI_TMP/o" 2>"$VI_TMP/e" &&
-	[ "$(vimp jobs --json | jq -r 'last | .state')" = done ]; then
+	[ "$(vimp jobs --json | jq -r 'last | .state')" = "done" ]; then
 	pass "doing what the message says (its ssh-keygen -R, then --accept-host-key) makes the run work"
 else
 	cat "$VI_TMP/e"

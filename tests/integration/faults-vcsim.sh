@@ -68,7 +68,7 @@ else
 fi
 plan "$VI_TMP/good.json" "$VI_LAB_VMWARE_PASSWORD_FILE"
 if vimp run "$VI_TMP/good.json" >"$VI_TMP/o" 2>"$VI_TMP/e" &&
-	[ "$(vimp jobs --json | jq -r '.[0].state')" = done ]; then
+	[ "$(vimp jobs --json | jq -r '.[0].state')" = "done" ]; then
 	pass "with the right password file the same plan runs to done"
 else
 	cat "$VI_TMP/e" "$VI_TMP/o"

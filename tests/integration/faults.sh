@@ -81,7 +81,7 @@ log_has() { grep -q "$2" "$state/jobs/$1/log" 2>/dev/null; }
 # intact: every record parses, no temporary file in the state folder, no
 # job still marked active, no remote job folder or upload on the proxy.
 intact() {
-	local bad= f
+	local bad='' f
 	for f in "$state"/jobs/*/import.json "$state"/jobs/*/job.json "$state"/runs/*.json; do
 		[ -e "$f" ] || continue
 		jq -e . "$f" >/dev/null 2>&1 || bad="$bad unparsable:$f"
@@ -100,7 +100,7 @@ intact() {
 # done_whole ID VM: the job is done, its disk and XML there, its log the
 # recorded one byte for byte (read exactly once).
 done_whole() {
-	[ "$(state_of "$1")" = done ] && [ -s "$out/new-$2.xml" ] && [ -e "$out/new-$2-sda" ] &&
+	[ "$(state_of "$1")" = "done" ] && [ -s "$out/new-$2.xml" ] && [ -e "$out/new-$2-sda" ] &&
 		cmp -s "$state/jobs/$1/log" "$success_log"
 }
 
