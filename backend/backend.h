@@ -627,6 +627,9 @@ struct v2vlog {
 	char	       **warnings;
 	size_t		 nwarnings;
 	int		 copied;	/* "Creating output metadata" seen */
+	char		*helper;	/* the first error nbdkit or nbdcopy
+					   printed (virt-v2v's own may only
+					   say "see earlier"); NULL */
 	/* private */
 	char		*line;
 	size_t		 len;
@@ -639,6 +642,7 @@ void v2vlog_free(struct v2vlog *);
 int v2vlog_feed(struct v2vlog *, const char *, size_t);
 int v2vlog_end(struct v2vlog *);
 int v2vlog_percent(const struct v2vlog *);
+char *v2vlog_error_text(const struct v2vlog *);
 
 /*
  * preflight.c: every reason a plan would fail, found before a byte is
@@ -854,7 +858,9 @@ char *convert_upload_dir(const struct proxy *, const char *);
 /*
  * engine.c: drives conversion jobs (one process at a time; others watch),
  * from the caller's poll() loop: engine_pollfds, engine_timeout,
- * engine_dispatch.  ops->changed hears of every change to a job.
+ * engine_dispatch.  ops->changed hears of every change to a job;
+ * ops->proxy (may be NULL) that following a proxy's jobs stopped (why, and
+ * the seconds until it tries again) or works again (why NULL).
  */
 #define ENGINE_START	0x1		/* start queued jobs, not only carry
 					   on with started ones */
@@ -863,6 +869,7 @@ struct pollfd;
 struct engine_ops {
 	void	(*changed)(void *, const struct job *);
 	void	(*log)(void *, const struct job *, const char *, size_t);
+	void	(*proxy)(void *, const char *, const char *, unsigned);
 };
 struct engine *engine_new(int, const struct engine_ops *, void *, char **);
 void engine_free(struct engine *);
@@ -879,6 +886,7 @@ size_t engine_pollfds(struct engine *, struct pollfd *, size_t);
 int engine_timeout(const struct engine *);
 void engine_dispatch(struct engine *, const struct pollfd *, size_t);
 char *engine_source_host(const struct source *);
+int engine_check_plan(const struct plan *, char **);
 
 /* jobretry.c: a failed or cancelled job queued again, as a new job. */
 int jobretry_check(const struct job *, char **);

@@ -277,6 +277,12 @@ convert_start(const struct job *job, const struct proxy *p,
 		return NULL;
 	it = &plan->items[0];
 	rdir = rjob_remote_dir(p, job->id);
+	/*
+	 * An OVA's manifest is checked here, before it is copied: virt-v2v
+	 * checks it too, but only once the whole file is on the proxy.
+	 */
+	if (plan->source->kind == SOURCE_OVA && !plan->source_on_proxy)
+		plan->source->verify = 1;
 	if ((vm = source_inspect(plan->source, it->vm, cause)) == NULL) {
 		cause_prefix(cause, "reading VM '%s' from the source", it->vm);
 		goto out;

@@ -37,8 +37,10 @@
 
 #define ENGINE_TICK_MS		250
 #define ENGINE_SAVE_EVERY	1	/* s between progress saves */
-#define ENGINE_IDLE		30	/* s a proxy may stay silent */
-#define ENGINE_HEARTBEAT	5	/* s between a follower's signs */
+#define ENGINE_IDLE		30	/* s a proxy may stay silent (unless
+					   VIRT_IMPORT_IDLE_TIMEOUT says) */
+#define ENGINE_HEARTBEAT	5	/* s between a follower's signs (at
+					   most a quarter of the idle time) */
 #define ENGINE_BACKOFF_MAX	30	/* s between reconnects */
 #define ENGINE_CHANNELS		8	/* followers a session: OpenSSH's
 					   MaxSessions is 10 by default */
@@ -95,6 +97,7 @@ struct eproxy {
 	time_t		 retry_at;
 	unsigned	 backoff;
 	char		*error;
+	int		 told;		/* ops->proxy heard of error */
 };
 
 struct ejob {
@@ -125,6 +128,8 @@ struct engine {
 	struct econn  **pollmap;	/* econn of each pollfd after the first */
 	size_t		 npollmap;
 	struct timespec	 next_tick;
+	unsigned	 idle;		/* s a proxy may stay silent */
+	unsigned	 heartbeat;	/* s between a follower's signs */
 };
 
 static void engine_save(struct engine *, struct ejob *);
@@ -159,6 +164,20 @@ engine_changed(struct engine *e, struct ejob *ej)
 {
 	if (e->ops != NULL && e->ops->changed != NULL)
 		e->ops->changed(e->arg, ej->job);
+}
+
+/*
+ * Following on ep stopped (why) or, with why NULL, works again: told once
+ * each way, so "works again" is never heard without the stop before it.
+ */
+static void
+engine_proxy_changed(struct engine *e, struct eproxy *ep, const char *why)
+{
+	if (why == NULL && !ep->told)
+		return;
+	ep->told = why != NULL;
+	if (e->ops != NULL && e->ops->proxy != NULL)
+		e->ops->proxy(e->arg, ep->name, why, ep->backoff);
 }
 
 static struct ejob *
@@ -485,7 +504,7 @@ engine_v2v_error(struct ejob *ej)
 
 	v2vlog_end(ej->log);
 	if (ej->log->error != NULL)
-		return xstrdup(ej->log->error);
+		return v2vlog_error_text(ej->log);
 	if (ej->rj->state == RJOB_LOST)
 		return xstrdup(ej->rj->error != NULL ? ej->rj->error :
 		    "the conversion's process vanished");
@@ -553,6 +572,7 @@ engine_conn_down(struct engine *e, struct econn *ec, const char *why)
 	if (ep->backoff > ENGINE_BACKOFF_MAX)
 		ep->backoff = ENGINE_BACKOFF_MAX;
 	ep->retry_at = time(NULL) + ep->backoff;
+	engine_proxy_changed(e, ep, ep->error);
 }
 
 /*
@@ -585,7 +605,7 @@ engine_follow(struct engine *e, struct eproxy *ep)
 			continue;
 		}
 		cause = NULL;
-		ej->f = rjob_follow_start(ec->m, ej->rj, ENGINE_HEARTBEAT,
+		ej->f = rjob_follow_start(ec->m, ej->rj, e->heartbeat,
 		    &engine_follow_ops, e, &cause);
 		if (ej->f == NULL) {
 			/* Tried again after a pause, not every tick. */
@@ -690,10 +710,11 @@ engine_connect_done(struct engine *e, struct task *t)
 	}
 	ec->c = t->c;
 	t->c = NULL;
-	ec->m = sshm_new(ec->c, ENGINE_IDLE);
+	ec->m = sshm_new(ec->c, e->idle);
 	ep->backoff = 0;
 	free(ep->error);
 	ep->error = NULL;
+	engine_proxy_changed(e, ep, NULL);
 	engine_follow(e, ep);
 }
 
@@ -1137,12 +1158,26 @@ struct engine *
 engine_new(int flags, const struct engine_ops *ops, void *arg, char **cause)
 {
 	struct engine *e;
+	const char *s;
+	char *end;
+	long v;
 	int fd;
 
 	if ((fd = jobstore_driver_lock(cause)) == -2)
 		return NULL;
 	e = xcalloc(1, sizeof *e);
 	e->flags = flags;
+	/* A slow link may need longer; a test, shorter. */
+	e->idle = ENGINE_IDLE;
+	if ((s = getenv("VIRT_IMPORT_IDLE_TIMEOUT")) != NULL && *s != '\0') {
+		v = strtol(s, &end, 10);
+		if (*end == '\0' && v >= 2 && v <= 3600)
+			e->idle = (unsigned)v;
+	}
+	e->heartbeat = e->idle / 4 < ENGINE_HEARTBEAT ? e->idle / 4 :
+	    ENGINE_HEARTBEAT;
+	if (e->heartbeat == 0)
+		e->heartbeat = 1;
 	e->lockfd = fd;
 	e->ops = ops;
 	e->arg = arg;
@@ -1410,7 +1445,7 @@ engine_locked(struct engine *e, const char *src, const char *vm,
 {
 	size_t i;
 
-	for (i = 0; i < e->njobs; i++) {
+	for (i = 0; e != NULL && i < e->njobs; i++) {
 		const struct job *j = e->jobs[i]->job;
 
 		if (!job_is_final(j->state) && str_eq(j->source, src) &&
@@ -1427,37 +1462,21 @@ engine_locked(struct engine *e, const char *src, const char *vm,
 }
 
 /*
- * Queue every VM of a plan (checked by pre-flight before) as one job each.
- * vms: each item's inspected VM (for its size), or NULL.  All or nothing:
- * a VM already in a running job refuses the whole batch.  *ids gets the new
- * job ids (NULL-terminated).
+ * The plan's VMs that are in jobs not ended (this engine's, or any
+ * process's active ones): -1 and a cause naming each with its job and
+ * saying how to carry them on, or to import one again.
  */
-int
-engine_queue(struct engine *e, const struct plan *plan,
-    const struct vm *const *vms, char ***ids, char **cause)
+static int
+engine_check_locked(struct engine *e, const struct plan *plan, char **cause)
 {
-	struct json_object *root, *one, *arr, *only;
-	struct proxy **list = NULL;
-	struct job **jobs, **active = NULL, *job;
-	const struct plan_item *it;
-	const char *pname, *lock;
-	char *run, *text, **aids;
-	size_t i, k, n = 0, nactive = 0, naids;
-	int rc = -1, qlock;
+	struct job **active = NULL, *job;
+	const char *lock, *first = NULL, *them;
+	char **aids, *list = NULL, *s, *how;
+	size_t i, naids, nactive = 0, nlocked = 0;
+	int fd, driven;
 
-	*ids = NULL;
-	if (plan->nitems == 0) {
-		cause_set(cause, "the plan has no VMs: add some to its \"vms\"");
+	if ((aids = jobstore_active(&naids, cause)) == NULL)
 		return -1;
-	}
-	/* What runs now, also in other processes' batches: held from the
-	   check until this batch's jobs are active. */
-	if ((qlock = jobstore_queue_lock(cause)) == -1)
-		return -1;
-	if ((aids = jobstore_active(&naids, cause)) == NULL) {
-		close(qlock);
-		return -1;
-	}
 	for (i = 0; i < naids; i++) {
 		if ((job = jobstore_load(aids[i], NULL)) != NULL) {
 			active = xappend(active, &nactive, sizeof *active);
@@ -1469,16 +1488,92 @@ engine_queue(struct engine *e, const struct plan *plan,
 	for (i = 0; i < plan->nitems; i++) {
 		lock = engine_locked(e, plan->source->location,
 		    plan->items[i].vm, active, nactive);
-		if (lock != NULL) {
-			cause_set(cause, "VM '%s' is locked: job %s is importing "
-			    "it; wait for it to end or cancel it", plan->items[i].vm,
-			    lock);
-			jobstore_list_free(active, nactive);
-			close(qlock);
-			return -1;
-		}
+		if (lock == NULL)
+			continue;
+		if (first == NULL)
+			first = lock;
+		xasprintf(&s, "%s%s'%s' (job %s)", list != NULL ? list : "",
+		    list != NULL ? ", " : "", plan->items[i].vm, lock);
+		free(list);
+		list = s;
+		nlocked++;
 	}
+	if (nlocked == 0) {
+		jobstore_list_free(active, nactive);
+		return 0;
+	}
+	/* Nobody drives them (their virt-import was killed): say so. */
+	if (e != NULL && e->lockfd >= 0)
+		driven = 1;
+	else if ((fd = jobstore_driver_lock(NULL)) >= 0) {
+		close(fd);
+		driven = 0;
+	} else
+		driven = 1;
+	them = nlocked == 1 ? "it" : "them";
+	if (driven)
+		xasprintf(&how, "follow %s with 'virt-import jobs --follow'",
+		    them);
+	else
+		xasprintf(&how, "no virt-import drives %s now (the one that "
+		    "started %s stopped): 'virt-import jobs --follow' carries "
+		    "%s on to the end", them, them, them);
+	cause_set(cause, "VM%s %s %s locked: %s importing %s, and nothing of "
+	    "this plan was queued; %s ('virt-import log %s --follow' shows "
+	    "one); to import %s again, 'virt-import cancel' %s first",
+	    nlocked == 1 ? "" : "s", list, nlocked == 1 ? "is" : "are",
+	    nlocked == 1 ? "its job is" : "their jobs are", them, how, first,
+	    nlocked == 1 ? "it" : "one", nlocked == 1 ? "the job" : "its job");
+	free(how);
+	free(list);
 	jobstore_list_free(active, nactive);
+	return -1;
+}
+
+/*
+ * Refuse a plan that names a VM in a job that has not ended, before
+ * anything looks at it: a second run of a batch whose virt-import was
+ * killed neither judges nor starts anything (pre-flight would take the
+ * running jobs' partial output for a name clash).
+ */
+int
+engine_check_plan(const struct plan *plan, char **cause)
+{
+	return engine_check_locked(NULL, plan, cause);
+}
+
+/*
+ * Queue every VM of a plan (checked by pre-flight before) as one job each.
+ * vms: each item's inspected VM (for its size), or NULL.  All or nothing:
+ * a VM already in a running job refuses the whole batch.  *ids gets the new
+ * job ids (NULL-terminated).
+ */
+int
+engine_queue(struct engine *e, const struct plan *plan,
+    const struct vm *const *vms, char ***ids, char **cause)
+{
+	struct json_object *root, *one, *arr, *only;
+	struct proxy **list = NULL;
+	struct job **jobs, *job;
+	const struct plan_item *it;
+	const char *pname;
+	char *run, *text;
+	size_t i, k, n = 0;
+	int rc = -1, qlock;
+
+	*ids = NULL;
+	if (plan->nitems == 0) {
+		cause_set(cause, "the plan has no VMs: add some to its \"vms\"");
+		return -1;
+	}
+	/* What runs now, also in other processes' batches: the queue's lock
+	   is held from the check until this batch's jobs are active. */
+	if ((qlock = jobstore_queue_lock(cause)) == -1)
+		return -1;
+	if (engine_check_locked(e, plan, cause) != 0) {
+		close(qlock);
+		return -1;
+	}
 
 	run = rjob_new_id();
 	root = planjson_plan(plan);

@@ -66,6 +66,25 @@ libvirt_last_error(void)
 }
 
 /*
+ * Did the last connection fail because the server refused the credentials?
+ * libvirt's ESX driver passes vSphere's fault on as an internal error:
+ * "Login failure" (vcsim), "incorrect user name or password" (vCenter).
+ */
+static int
+libvirt_refused(void)
+{
+	virErrorPtr err = virGetLastError();
+
+	if (err == NULL)
+		return 0;
+	if (err->code == VIR_ERR_AUTH_FAILED)
+		return 1;
+	return err->message != NULL &&
+	    (strstr(err->message, "Login failure") != NULL ||
+	    strstr(err->message, "incorrect user name or password") != NULL);
+}
+
+/*
  * Credentials for one operation (a listing, its details on several
  * connections): asked or read once, shared by every connection under a
  * lock, so --connections 8 never prompts eight times, and wiped at the end.
@@ -244,6 +263,17 @@ libvirt_open(const char *uri, struct libvirt_auth *state, char **cause)
 		if (state->error != NULL)
 			cause_set(cause, "cannot connect to %s: %s", uri,
 			    state->error);
+		else if (libvirt_refused() && state->password_file != NULL)
+			cause_set(cause, "cannot connect to %s: %s: the server "
+			    "refused the user name or password: check the user "
+			    "in the URI and fix the password in %s (its first "
+			    "line is the password)", uri, libvirt_last_error(),
+			    state->password_file);
+		else if (libvirt_refused())
+			cause_set(cause, "cannot connect to %s: %s: the server "
+			    "refused the user name or password: check the user "
+			    "in the URI and the password", uri,
+			    libvirt_last_error());
 		else
 			cause_set(cause, "cannot connect to %s: %s", uri,
 			    libvirt_last_error());

@@ -717,9 +717,13 @@ pf_check_source(struct pf_ctx *x, size_t i, const struct pf_input *in)
 
 	if (vm == NULL) {
 		err = x->f->vm_errors != NULL ? x->f->vm_errors[i] : NULL;
-		pf_add(x, it->vm, "source", PF_FAIL, "VM '%s' was not found in "
-		    "the source: %s", it->vm, err != NULL ? err : "check its "
-		    "name, or read the source again");
+		if (err != NULL)
+			pf_add(x, it->vm, "source", PF_FAIL, "VM '%s' could not "
+			    "be read from the source: %s", it->vm, err);
+		else
+			pf_add(x, it->vm, "source", PF_FAIL, "VM '%s' was not "
+			    "found in the source: check its name, or read the "
+			    "source again", it->vm);
 		return;
 	}
 	for (k = 0; k < vm->nproblems; k++) {
@@ -1254,8 +1258,10 @@ pf_proxy_eval(struct pf_ctx *x, const struct plan_item *it,
 		    "is unknown", pr->tmp_dir != NULL ? pr->tmp_dir : "");
 	else if (pr->tmp_free < PROBE_TMP_MIN)
 		pf_cat(&warn, "; ", "only %s free in %s: virt-v2v needs about "
-		    "2 GiB there: free some space, or set VIRT_V2V_TMPDIR on "
-		    "the proxy", pf_size((uint64_t)pr->tmp_free, f, sizeof f),
+		    "2 GiB there: free some space there, or point "
+		    "VIRT_V2V_TMPDIR at a bigger folder ('virt-import proxy "
+		    "add ... --env VIRT_V2V_TMPDIR=DIR --replace')",
+		    pf_size((uint64_t)pr->tmp_free, f, sizeof f),
 		    pr->tmp_dir != NULL ? pr->tmp_dir : "its temporary folder");
 
 	jd = pr->job_dir != NULL ? pr->job_dir : "its job folder";

@@ -329,12 +329,19 @@ sshc_check_host(struct sshc *c, const struct proxy *p, const char *khfile,
 	case SSH_KNOWN_HOSTS_OTHER:
 		sshc_refuse(HOSTKEY_CHANGED, c->fingerprint, type, host, port);
 		where = sshc_known_line(khfile, host, port);
+		if (port == 22)
+			xasprintf(&dir, "%s", host);
+		else
+			xasprintf(&dir, "[%s]:%u", host, port);
 		cause_set(cause, "the host key of %s has CHANGED (now %s %s, "
 		    "not the key in %s): this can be a man-in-the-middle "
 		    "attack, so nothing was sent; if the proxy was "
 		    "reinstalled, check the new key on it and remove the old "
-		    "one from %s",
-		    c->where, type, c->fingerprint, khfile, where);
+		    "one from %s (ssh-keygen -R '%s' -f '%s'), then accept the "
+		    "new one with --accept-host-key %s",
+		    c->where, type, c->fingerprint, khfile, where, dir, khfile,
+		    c->fingerprint);
+		free(dir);
 		free(where);
 		return -1;
 	case SSH_KNOWN_HOSTS_UNKNOWN:

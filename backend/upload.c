@@ -476,6 +476,46 @@ upload_unlink(struct upload *u, const char *path, char **cause)
 }
 
 /*
+ * After a failed write of part: when its folder on the proxy has less room
+ * than the need bytes still to come, say so (OpenSSH's SFTP server reports
+ * a full disk only as a "Failure") and return 1.
+ */
+static int
+upload_full(struct upload *u, const char *part, uint64_t need,
+    const char *label, char **cause)
+{
+	sftp_statvfs_t st;
+	uint64_t avail, total;
+	char *dir, *slash, a[16], b[16], t[16];
+
+	if (upload_gone(u) || sftp_get_error(u->sftp) != SSH_FX_FAILURE ||
+	    !sftp_extension_supported(u->sftp, "statvfs@openssh.com", "2"))
+		return 0;
+	dir = xstrdup(part);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	upload_kick(u);
+	if ((st = sftp_statvfs(u->sftp, dir)) == NULL) {
+		free(dir);
+		return 0;
+	}
+	avail = st->f_bavail * st->f_frsize;
+	total = st->f_blocks * st->f_frsize;
+	sftp_statvfs_free(st);
+	if (avail >= need) {
+		free(dir);
+		return 0;
+	}
+	cause_set(cause, "copying %s to %s: the proxy's folder %s is full (%s "
+	    "free of %s, %s more to copy): free space there, or give the "
+	    "proxy a job folder with room (proxy add --job-dir)", label, part,
+	    dir, size_human(avail, a, sizeof a), size_human(total, t,
+	    sizeof t), size_human(need, b, sizeof b));
+	free(dir);
+	return 1;
+}
+
+/*
  * Copy bytes [from, size) of fd to part on the proxy (created when from is
  * 0), hashing bytes [0, size) into sha.  *at tells how far the proxy's copy
  * got when it fails.
@@ -526,6 +566,9 @@ upload_copy(struct upload *u, int fd, const char *label, const char *part,
 			upload_kick(u);
 			got = sftp_write(f, buf + k, w);
 			if (got != (ssize_t)w) {
+				if (upload_full(u, part, size - (off + k),
+				    label, cause))
+					goto close;
 				upload_sftp_cause(u, cause, "copying %s to %s",
 				    label, part);
 				goto close;

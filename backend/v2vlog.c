@@ -61,6 +61,7 @@ v2vlog_free(struct v2vlog *l)
 		return;
 	free(l->phase);
 	free(l->error);
+	free(l->helper);
 	for (i = 0; i < l->nwarnings; i++)
 		free(l->warnings[i]);
 	free(l->warnings);
@@ -468,6 +469,45 @@ v2vlog_bar(const char *s, size_t n)
 	return v;
 }
 
+/*
+ * An error of the helpers virt-v2v runs ("nbdkit: file.0: error: pwrite: No
+ * space left on device", "nbdcopy: write at offset N failed: ..."): virt-v2v
+ * itself then often says no more than "nbdcopy command failed, see earlier
+ * error messages".
+ */
+static int
+v2vlog_helper_error(const char *s, size_t n)
+{
+	if (v2vlog_prefix(s, n, "nbdkit: "))
+		return memmem(s, n, "error: ", 7) != NULL;
+	if (v2vlog_prefix(s, n, "nbdcopy: "))
+		return memmem(s, n, " failed", 7) != NULL ||
+		    memmem(s, n, "error", 5) != NULL;
+	return 0;
+}
+
+/*
+ * The failure as a user should read it: virt-v2v's error, then the first
+ * error a helper printed when virt-v2v's text does not hold it, and what
+ * to do when that was a full disk.  NULL when there was no error.
+ */
+char *
+v2vlog_error_text(const struct v2vlog *l)
+{
+	char *s;
+
+	if (l->error == NULL)
+		return NULL;
+	if (l->helper == NULL || strstr(l->error, l->helper) != NULL)
+		return xstrdup(l->error);
+	xasprintf(&s, "%s (its helpers said first: %s%s)", l->error,
+	    l->helper, strstr(l->helper, "No space left on device") != NULL ?
+	    ": a folder of the destination, or the proxy's temporary folder "
+	    "(VIRT_V2V_TMPDIR), is full: free space there, then import the "
+	    "VM again" : "");
+	return s;
+}
+
 /* One whole line, without its end: the bits of what changed. */
 static int
 v2vlog_line(struct v2vlog *l, char *s, size_t n)
@@ -504,6 +544,8 @@ v2vlog_line(struct v2vlog *l, char *s, size_t n)
 			return v2vlog_error_line(l, s, n);
 	}
 
+	if (l->helper == NULL && v2vlog_helper_error(s, n))
+		l->helper = v2vlog_clean(s, n, 0);
 	if (off < n && s[off] == '{') {
 		v2vlog_json(l, s + off, n - off, &bits);
 		return bits;

@@ -112,7 +112,37 @@ run_changed(void *arg, const struct job *job)
 	fputc('\n', stderr);
 }
 
-static const struct engine_ops run_ops = { run_changed, NULL };
+/*
+ * Following a proxy's jobs stopped (or works again): say so, and that the
+ * conversions go on there, so nobody cancels a job that is fine.
+ */
+static void
+run_proxy(void *arg, const char *proxy, const char *why, unsigned retry)
+{
+	struct run_watch *w = arg;
+	char stamp[16];
+	struct tm tm;
+	time_t now = time(NULL);
+
+	if (w->quiet)
+		return;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+	if (why == NULL) {
+		fprintf(stderr, "%s proxy '", stamp);
+		cli_print_safe(stderr, proxy, 0);
+		fputs("': reconnected, following its jobs again\n", stderr);
+		return;
+	}
+	/* The engine's causes name the proxy. */
+	fprintf(stderr, "%s ", stamp);
+	cli_print_safe(stderr, why, 0);
+	fprintf(stderr, ": reconnecting in %u s; its conversions go on there "
+	    "and no output is lost (^C leaves them running: 'virt-import "
+	    "jobs --follow' carries them on)\n", retry);
+}
+
+static const struct engine_ops run_ops = { run_changed, NULL, run_proxy };
 
 /* Drive (or watch) until every job waited for has ended. */
 static void
@@ -398,6 +428,12 @@ cmd_run(int argc, char **argv)
 		return cli_fail(cause);
 	}
 	cli_libvirt_quiet();
+	/* VMs still in jobs (their batch's virt-import may have died): say
+	   how to carry those on before judging anything. */
+	if (!dry && engine_check_plan(plan, &cause) != 0) {
+		plan_free(plan);
+		return cli_fail(cause);
+	}
 
 	pfgather_run(plan, accept, &f);
 	pf = preflight_judge(plan, &f.facts, &npf);

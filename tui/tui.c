@@ -481,7 +481,8 @@ tui_job_log(void *arg, const struct job *job, const char *buf, size_t len)
 
 static const struct engine_ops tui_engine_ops = {
 	tui_job_changed,
-	tui_job_log
+	tui_job_log,
+	NULL		/* the jobs view shows no proxy state yet */
 };
 
 /*

@@ -4,7 +4,9 @@
 # pool of connections, the duplicate MAC, a hostile VM name end to end.
 . "$VI_TOP/tests/lib.sh"
 need_cmd jq
-export HOME="$VI_TMP/home" XDG_CONFIG_HOME="" XDG_STATE_HOME=""
+# The lab's build of vcsim is cached in the real home, not the test's.
+export VI_LAB_CACHE="${VI_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/virt-import-lab}"
+export HOME="$VI_TMP/home" XDG_CONFIG_HOME="" XDG_STATE_HOME="" XDG_CACHE_HOME=""
 mkdir -p "$HOME"
 export VI_LAB_DIR="$VI_TMP/lab"
 if ! "$VI_LAB" up --vcsim >"$VI_TMP/up" 2>&1; then

@@ -223,7 +223,7 @@ njobs=$("$VI_BIN" jobs --json | jq '[.[] | select(.vm == "three")] | length')
 # status 1); the other was refused before queueing anything.
 nq=$(cat "$VI_TMP"/r1.err "$VI_TMP"/r2.err | grep -c "^queued .* for VM 'three'")
 if [ "$njobs" = 1 ] && [ "$nq" = 1 ] && [ $rc1 = 1 ] && [ $rc2 = 1 ] &&
-	cat "$VI_TMP"/r1.err "$VI_TMP"/r2.err | grep -q "VM 'three' is locked: job .* is importing it"; then
+	cat "$VI_TMP"/r1.err "$VI_TMP"/r2.err | grep -q "VM 'three' (job .*) is locked: its job is importing it"; then
 	pass one-vm-one-job
 else
 	cat "$VI_TMP"/r1.err "$VI_TMP"/r2.err

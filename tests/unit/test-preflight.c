@@ -520,8 +520,8 @@ test_judge_power_source(void)
 	TEXT(&w, "web01", "power", PF_FAIL, "VM 'web01' is running: shut it "
 	    "down in the source, then start the import again");
 	TEXT(&w, "db", "power", PF_WARN, "power state of VM 'db' is unknown");
-	TEXT(&w, "cache", "source", PF_FAIL, "VM 'cache' was not found in the "
-	    "source: no domain named 'cache'");
+	TEXT(&w, "cache", "source", PF_FAIL, "VM 'cache' could not be read "
+	    "from the source: no domain named 'cache'");
 	/* Nothing else is said of a VM that is not there but its name. */
 	CHECK(FIND(&w, "cache", "name", PF_OK) != NULL);
 	CHECK(FIND(&w, "cache", "proxy", PF_OK) != NULL);

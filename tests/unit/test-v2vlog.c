@@ -878,6 +878,63 @@ test_garbage(void)
 	}
 }
 
+/*
+ * virt-v2v's error may only say "see earlier error messages" (a full
+ * destination) or "errors printed by nbdkit above" (a missing disk): the
+ * text for the user adds the first error its helpers printed, and for a
+ * full disk what to do.  Any chunking gives the same.
+ */
+static void
+test_helper_errors(void)
+{
+	static const size_t chunks[] = { 1, 7, 4096 };
+	static const char want[] = "nbdcopy command failed, see earlier "
+	    "error messages (its helpers said first: nbdkit: file.0: error: "
+	    "pwrite: No space left on device: a folder of the destination, or "
+	    "the proxy's temporary folder (VIRT_V2V_TMPDIR), is full: free "
+	    "space there, then import the VM again)";
+	struct v2vlog *l;
+	char *buf, *text;
+	size_t len, i;
+
+	buf = unit_fixture("v2v", "dest-full.log", &len);
+	for (i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+		l = feed(buf, len, chunks[i], NULL);
+		v2vlog_end(l);
+		CHECK_STR(l->error, "nbdcopy command failed, see earlier error "
+		    "messages");
+		CHECK_STR(l->helper, "nbdkit: file.0: error: pwrite: No space "
+		    "left on device");
+		text = v2vlog_error_text(l);
+		CHECK_STR(text, want);
+		free(text);
+		v2vlog_free(l);
+	}
+	free(buf);
+
+	buf = unit_fixture("v2v", "missing-disk.log", &len);
+	l = feed(buf, len, 1, NULL);
+	text = v2vlog_error_text(l);
+	CHECK(strncmp(text, "nbdkit did not start up.", 24) == 0);
+	CHECK(strstr(text, "(its helpers said first: nbdkit: error: realpath: "
+	    "/var/tmp/v2vlog-rec/in3/guest-disk.img: No such file or "
+	    "directory)") != NULL);
+	free(text);
+	v2vlog_free(l);
+	free(buf);
+
+	/* No helper error, or one the error already holds: as it is. */
+	l = v2vlog_new();
+	FEED(l, "virt-v2v: error: something\n");
+	text = v2vlog_error_text(l);
+	CHECK_STR(text, "something");
+	free(text);
+	v2vlog_free(l);
+	l = v2vlog_new();
+	CHECK(v2vlog_error_text(l) == NULL);
+	v2vlog_free(l);
+}
+
 int
 main(void)
 {
@@ -888,6 +945,7 @@ main(void)
 	RUN(test_ova_bad_manifest);
 	RUN(test_blank_disk);
 	RUN(test_missing_disk);
+	RUN(test_helper_errors);
 	RUN(test_bad_of);
 	RUN(test_bad_oa);
 	RUN(test_human_only);
