@@ -266,8 +266,10 @@ tui_reload_saved(struct tui *tui)
 				tui->proxies[i].probe = old[k].probe;
 				tui->proxies[i].error = old[k].error;
 				tui->proxies[i].checking = old[k].checking;
+				tui->proxies[i].lost = old[k].lost;
 				old[k].probe = NULL;
 				old[k].error = NULL;
+				old[k].lost = NULL;
 			}
 		}
 	}
@@ -277,6 +279,7 @@ tui_reload_saved(struct tui *tui)
 		proxy_free(old[k].proxy);
 		probe_free(old[k].probe);
 		free(old[k].error);
+		free(old[k].lost);
 	}
 	free(old);
 }
@@ -479,10 +482,44 @@ tui_job_log(void *arg, const struct job *job, const char *buf, size_t len)
 	}
 }
 
+/*
+ * Following a proxy's jobs stopped (why) or works again (NULL): the status
+ * line says so, and that the conversions go on there, so nobody cancels a
+ * job that is fine.  A reconnect may come within a second, so its message
+ * keeps the reason of the stop.
+ */
+static void
+tui_proxy_state(void *arg, const char *proxy, const char *why,
+    unsigned retry)
+{
+	struct tui *tui = arg;
+	struct tui_proxy *tp = tui_proxy(tui, proxy);
+
+	if (why != NULL) {
+		tui_status(tui, 1, "%s: reconnecting in %u s; its conversions "
+		    "go on there and no output is lost.", why, retry);
+		if (tp != NULL) {
+			free(tp->lost);
+			tp->lost = xstrdup(why);
+		}
+		return;
+	}
+	if (tp != NULL && tp->lost != NULL)
+		tui_status(tui, 0, "Proxy '%s': reconnected, following its jobs "
+		    "again; no output was lost (%s).", proxy, tp->lost);
+	else
+		tui_status(tui, 0, "Proxy '%s': reconnected, following its jobs "
+		    "again; no output was lost.", proxy);
+	if (tp != NULL) {
+		free(tp->lost);
+		tp->lost = NULL;
+	}
+}
+
 static const struct engine_ops tui_engine_ops = {
 	tui_job_changed,
 	tui_job_log,
-	NULL		/* the jobs view shows no proxy state yet */
+	tui_proxy_state
 };
 
 /*
@@ -864,6 +901,7 @@ tui_free(struct tui *tui)
 		proxy_free(tui->proxies[i].proxy);
 		probe_free(tui->proxies[i].probe);
 		free(tui->proxies[i].error);
+		free(tui->proxies[i].lost);
 	}
 	free(tui->proxies);
 	preflight_free(tui->pf, tui->npf);

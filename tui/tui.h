@@ -109,6 +109,7 @@ struct tui_proxy {
 	struct probe	*probe;		/* NULL: not checked */
 	char		*error;		/* why the check failed */
 	int		 checking;
+	char		*lost;		/* why following its jobs stopped */
 };
 
 /* The console's state: backend objects, and which view shows. */

@@ -5,8 +5,9 @@
 #   show in both consoles without a key, but never under an open form; an
 #   edit of a source changed meanwhile is refused rather than saved over it.
 # - Jobs queued by 'virt-import run' are driven by the first console and
-#   shown live by the second; a cancel asked in the second is carried out
-#   by the first.
+#   shown live by the second; the first says when its connection to the
+#   proxy drops and comes back; a cancel asked in the second is carried
+#   out by the first.
 # - The first console quits while a job converts: the second takes over
 #   and finishes it, with every byte of the log read once.
 # - Two batches of one VM that arrive together: the queue's lock lets one
@@ -67,8 +68,9 @@ row_has() { row "$1" | grep -q -- "$2"; }
 on() { tui_use "$1"; shift; "$@"; }
 
 # --- both consoles on the saved sources ----------------------------------
+# A is wide enough for the status line's longest messages.
 tui_use A
-tui_start 100 30
+tui_start 200 30
 tui_wait "lab-dir" >/dev/null
 tui_use B
 tui_start 100 30
@@ -150,6 +152,19 @@ if wait_for 300 moved; then
 	pass watcher-follows
 else
 	fail watcher-follows "B's row for 'one' stayed at: $r0"
+fi
+
+# The connections A follows the jobs on drop (their sshd processes killed):
+# A's status line says so and that the conversions go on, then that it is
+# following again.
+for p in $(ps -o pid= --ppid "$VI_LAB_SSHD_PID"); do kill -KILL "$p"; done
+# The reconnect may come within a second: its message keeps the reason.
+if wait_for 600 on A screen_has "reconnected, following its jobs again; no output was lost" &&
+	on A screen_has "broke"; then
+	pass connection-drop-shown
+else
+	on A tui_screen
+	fail connection-drop-shown "A did not say the connection broke and came back"
 fi
 
 # The 'run' processes only watch (A drives): stopping them loses nothing,
