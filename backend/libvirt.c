@@ -111,6 +111,10 @@ read_password_file(const char *path, char **cause)
 		    strerror(errno));
 		return NULL;
 	}
+	if (secret_file_check(path, fd, cause) != 0) {
+		close(fd);
+		return NULL;
+	}
 	while (len < sizeof buf - 1 &&
 	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
 		len += (size_t)n;
