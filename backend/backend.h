@@ -48,7 +48,7 @@ void cause_prefix(char **, const char *, ...) VI_PRINTF(2, 3);
 #define STR_DISTANCE_MAX 64
 size_t str_distance(const char *, const char *, size_t);
 int name_valid(const char *, const char *, char **);
-int secret_file_check(const char *, int, char **);
+int secret_file_check(const char *, const char *, int, char **);
 int mac_normalize(const char *, char[18]);
 int uuid_valid(const char *);
 const char *size_human(uint64_t, char *, size_t);

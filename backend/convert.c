@@ -127,7 +127,8 @@ convert_read_secret(const char *what, const char *path, int private,
 	char *text;
 
 	/* A CA certificate is public; a password is not. */
-	if (private && secret_file_check(path, -1, cause) != 0) {
+	if (private &&
+	    secret_file_check("password file", path, -1, cause) != 0) {
 		cause_prefix(cause, "the %s", what);
 		return NULL;
 	}

@@ -111,7 +111,7 @@ read_password_file(const char *path, char **cause)
 		    strerror(errno));
 		return NULL;
 	}
-	if (secret_file_check(path, fd, cause) != 0) {
+	if (secret_file_check("password file", path, fd, cause) != 0) {
 		close(fd);
 		return NULL;
 	}

@@ -147,7 +147,7 @@ check_password_file(const char *path, char **cause)
 		    "not '%s'", path);
 		return -1;
 	}
-	return secret_file_check(path, -1, cause);
+	return secret_file_check("password file", path, -1, cause);
 }
 
 /* Save (or with replace, overwrite) a provider. */

@@ -64,7 +64,7 @@ job_read_secret(const char *path, size_t *len, char **cause)
 		close(fd);
 		return NULL;
 	}
-	if (secret_file_check(path, fd, cause) != 0) {
+	if (secret_file_check("secret file", path, fd, cause) != 0) {
 		close(fd);
 		return NULL;
 	}

@@ -113,6 +113,17 @@ vimp proxy job start lab --secret pw="$VI_TMP/open-pw" -- true >"$VI_TMP/open.ou
 	pass "proxy job start --secret: a file others can read is refused, nothing sent" ||
 	fail "open password file (secret)" "rc $rc: $(cat "$VI_TMP/open.out")"
 
+cp "$VI_LAB_SSH_KEY" "$VI_TMP/open-key"
+chmod 640 "$VI_TMP/open-key"
+vimp proxy add openkey "$VI_LAB_SSH_HOST" --port "$VI_LAB_SSH_PORT" --user "$VI_LAB_SSH_USER" \
+	--key "$VI_TMP/open-key" >/dev/null
+rc=0
+vimp proxy check openkey >"$VI_TMP/open.out" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q "key file $VI_TMP/open-key can be read by other users: run 'chmod 600" "$VI_TMP/open.out" &&
+	pass "an SSH key file the group can read is refused, with the chmod command (as OpenSSH does)" ||
+	fail "open key file" "rc $rc: $(cat "$VI_TMP/open.out")"
+vimp proxy remove openkey >/dev/null
+
 # --- TLS: the vCenter's certificate is checked unless the URI says no_verify=1
 rc=0
 vimp list "${VI_LAB_VPX_URI%%\?no_verify=1}" --password-file "$pw" >"$VI_TMP/tls.out" 2>&1 || rc=$?
