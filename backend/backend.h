@@ -952,6 +952,7 @@ struct json_object *vmjson_inventory(const struct source *,
 
 /* libvirt.c: libvirt connections that never print to the terminal. */
 void libvirt_init(const char *);
+void libvirt_use_terminal(int);
 const char *libvirt_last_error(void);
 struct inventory *libvirt_list(const char *, const char *, char **);
 int libvirt_details(const char *, const char *, struct inventory *,

@@ -10,7 +10,8 @@
 # modes of our folders; hostile VM names (quotes, $(), backquotes, ';', a
 # leading dash) imported end to end run nothing and arrive as one word;
 # a hostile target is refused; names and logs with escape sequences never
-# reach the terminal raw (command line, `log`, the console).
+# reach the terminal raw (command line, `log`, the console); the console
+# asks for no password over its screen.
 . "$VI_TOP/tests/lib.sh"
 need_cmd jq ssh-keygen perl virsh tmux
 # The lab's cache (the vcsim build) stays the user's; the rest is ours.
@@ -349,6 +350,19 @@ if tui_wait 'PWNED-TITLE' && [ "$control" = PWNED-TITLE ] &&
 else
 	tui_screen
 	fail "terminal escapes (console)" "title '$(tmx display -p '#{pane_title}')', control '$control'"
+fi
+tui_keys q
+wait_for 50 test -f "$VI_TMP/rc"
+tui_stop
+# The console never asks for a password on the terminal its screen owns:
+# a vCenter without a password file says what to do on the status line.
+tui_start 250 10 console "$VI_LAB_VPX_URI"
+if tui_wait 'the console never asks for one: give the source a password file' &&
+	! tui_screen | grep -qi "password for"; then
+	pass "the console asks no password over its screen: a vCenter without a password file says to give one"
+else
+	tui_screen
+	fail "console password prompt" "no message, or a prompt on the screen"
 fi
 tui_keys q
 wait_for 50 test -f "$VI_TMP/rc"
