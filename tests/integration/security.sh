@@ -13,7 +13,8 @@
 # reach the terminal raw (command line, `log`, the console); the console
 # asks for no password over its screen.
 . "$VI_TOP/tests/lib.sh"
-need_cmd jq ssh-keygen perl virsh tmux
+. "$VI_TOP/tests/tui/tmux.lib"
+need_cmd jq ssh-keygen perl virsh
 # The lab's cache (the vcsim build) stays the user's; the rest is ours.
 export VI_LAB_CACHE="${VI_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/virt-import-lab}"
 export HOME="$VI_TMP/home" XDG_CONFIG_HOME="" XDG_STATE_HOME=""
@@ -39,7 +40,12 @@ if ! VI_LAB_VCSIM_VMS=2 "$VI_LAB" up --sshd --libvirtd --vcsim >"$VI_TMP/up" 2>&
 	fail "lab up" "the lab's sshd, libvirtd and vCenter simulator did not start"
 	finish
 fi
-lab_down_at_exit
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+	tui_stop
+	"$VI_LAB" down >>"$VI_TMP/final-down.log" 2>&1 || cat "$VI_TMP/final-down.log"
+}
+trap cleanup EXIT
 echo "lab up in $(($(date +%s) - t0)) s"
 eval "$("$VI_LAB" env)"
 unset LIBVIRT_AUTH_FILE
@@ -336,7 +342,6 @@ else
 	cat -A "$VI_TMP/term.out" | grep -n 'PWNED\|\^\[' | head
 	fail "terminal escapes (command line)" "raw control bytes reached the output"
 fi
-. "$VI_TOP/tests/tui/tmux.lib"
 # Control: the same bytes printed raw do set the pane's title.
 tmx -f /dev/null new-session -d -s control -x 80 -y 10 "printf 'esc\\033]2;PWNED-TITLE\\007'; exec sleep 60"
 wait_for 50 sh -c "tmux -S '$TMUX_SOCK' display -p -t control '#{pane_title}' | grep -q PWNED-TITLE"
