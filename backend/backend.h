@@ -48,6 +48,7 @@ void cause_prefix(char **, const char *, ...) VI_PRINTF(2, 3);
 #define STR_DISTANCE_MAX 64
 size_t str_distance(const char *, const char *, size_t);
 int name_valid(const char *, const char *, char **);
+int secret_file_check(const char *, const char *, int, char **);
 int mac_normalize(const char *, char[18]);
 int uuid_valid(const char *);
 const char *size_human(uint64_t, char *, size_t);
@@ -701,7 +702,7 @@ struct pf_facts {
 	const struct pf_proxy *proxies;
 	size_t		 nproxies;
 	const struct pf_dest *dest;	/* NULL: not inspected */
-	int		 source_password; /* the source's password is readable */
+	int		 source_password; /* readable: 1; by others too: -1 */
 	int		 dest_password;
 };
 #define PF_TIMEOUT	60		/* s a proxy may stay silent */
@@ -963,6 +964,7 @@ struct json_object *vmjson_inventory(const struct source *,
 
 /* libvirt.c: libvirt connections that never print to the terminal. */
 void libvirt_init(const char *);
+void libvirt_use_terminal(int);
 const char *libvirt_last_error(void);
 struct inventory *libvirt_list(const char *, const char *, char **);
 int libvirt_details(const char *, const char *, struct inventory *,

@@ -121,11 +121,17 @@ convert_plan(const struct job *job, char **cause)
 
 /* Read a small local file (a password, a CA) to send as a secret. */
 static char *
-convert_read_secret(const char *what, const char *path, size_t *len,
-    char **cause)
+convert_read_secret(const char *what, const char *path, int private,
+    size_t *len, char **cause)
 {
 	char *text;
 
+	/* A CA certificate is public; a password is not. */
+	if (private &&
+	    secret_file_check("password file", path, -1, cause) != 0) {
+		cause_prefix(cause, "the %s", what);
+		return NULL;
+	}
 	if ((text = store_read_path(path, CONVERT_SECRET_MAX, cause)) == NULL) {
 		cause_prefix(cause, "the %s", what);
 		return NULL;
@@ -151,8 +157,8 @@ convert_add_secret(struct rjob_secret *sec, size_t *nsec, char **data,
 {
 	size_t len;
 
-	if ((data[*nsec] = convert_read_secret(what, path, &len, cause)) ==
-	    NULL)
+	if ((data[*nsec] = convert_read_secret(what, path,
+	    strcmp(name, "dest-ca") != 0, &len, cause)) == NULL)
 		return -1;
 	sec[*nsec].name = name;
 	sec[*nsec].data = data[*nsec];

@@ -130,6 +130,10 @@ read_password_file(const char *path, char **cause)
 		    strerror(errno));
 		return NULL;
 	}
+	if (secret_file_check("password file", path, fd, cause) != 0) {
+		close(fd);
+		return NULL;
+	}
 	while (len < sizeof buf - 1 &&
 	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
 		len += (size_t)n;
@@ -149,6 +153,20 @@ read_password_file(const char *path, char **cause)
 	return nl;
 }
 
+static volatile int libvirt_terminal = 1;
+
+/*
+ * May libvirt's credentials be asked on /dev/tty?  The console says no: its
+ * screen owns the terminal and sources are read on worker threads, so a
+ * prompt would be drawn over the screen and the keys typed for it shared
+ * with the console's own loop.
+ */
+void
+libvirt_use_terminal(int yes)
+{
+	libvirt_terminal = yes;
+}
+
 /* Ask on the controlling terminal, without echo.  NULL without one. */
 static char *
 prompt_tty(const char *prompt, int echo)
@@ -159,7 +177,7 @@ prompt_tty(const char *prompt, int echo)
 	size_t n;
 	int answered;
 
-	if ((tty = fopen("/dev/tty", "r+e")) == NULL)
+	if (!libvirt_terminal || (tty = fopen("/dev/tty", "r+e")) == NULL)
 		return NULL;
 	fputs(prompt, tty);
 	fflush(tty);
@@ -197,7 +215,11 @@ libvirt_auth_answer(struct libvirt_auth *auth, virConnectCredentialPtr cred)
 			auth->password = prompt_tty(cred->prompt != NULL ?
 			    cred->prompt : "Password: ", 0);
 		if (auth->password == NULL) {
-			if (auth->password_file == NULL)
+			if (auth->password_file == NULL && !libvirt_terminal)
+				cause_set(&auth->error, "a password is needed and "
+				    "the console never asks for one: give the "
+				    "source a password file (mode 0600)");
+			else if (auth->password_file == NULL)
 				cause_set(&auth->error, "a password is needed and "
 				    "there is no terminal to ask on: give "
 				    "--password-file FILE");

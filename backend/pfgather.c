@@ -16,8 +16,10 @@
 
 /*
  * Can the job read this password file: a regular file, readable here, not
- * empty and within what a secret may be?  Checked without reading it, so
- * the password is held in memory only by the job that sends it.
+ * empty and within what a secret may be (1)?  -1 when it is all that but
+ * the group or others can read it too (the job refuses it:
+ * secret_file_check).  Checked without reading it, so the password is held
+ * in memory only by the job that sends it.
  */
 int
 pfgather_readable(const char *path)
@@ -31,6 +33,8 @@ pfgather_readable(const char *path)
 	ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
 	    sb.st_size <= 65536;
 	close(fd);
+	if (ok && (sb.st_mode & 077))
+		return -1;
 	return ok;
 }
 

@@ -319,6 +319,12 @@ pf_check_credentials(struct pf_ctx *x)
 			    "the source a password file",
 			    plan->source->location);
 			bad = 1;
+		} else if (x->f->source_password < 0) {
+			pf_add(x, NULL, "credentials", PF_FAIL, "the source's "
+			    "password file %s can be read by other users: run "
+			    "'chmod 600 %s' first", plan->source->password_file,
+			    plan->source->password_file);
+			bad = 1;
 		} else if (!x->f->source_password) {
 			pf_add(x, NULL, "credentials", PF_FAIL, "the source's "
 			    "password file %s is missing, empty or unreadable: "
@@ -334,6 +340,12 @@ pf_check_credentials(struct pf_ctx *x)
 			pf_add(x, NULL, "credentials", PF_FAIL, "oVirt upload "
 			    "needs the engine's password: give the destination "
 			    "a password file");
+			bad = 1;
+		} else if (x->f->dest_password < 0) {
+			pf_add(x, NULL, "credentials", PF_FAIL, "the oVirt "
+			    "password file %s can be read by other users: run "
+			    "'chmod 600 %s' first", d->password_file,
+			    d->password_file);
 			bad = 1;
 		} else if (!x->f->dest_password) {
 			pf_add(x, NULL, "credentials", PF_FAIL, "the oVirt "

@@ -142,28 +142,12 @@ provider_write(const struct provider *list, size_t n, char **cause)
 static int
 check_password_file(const char *path, char **cause)
 {
-	struct stat st;
-
 	if (path[0] != '/') {
 		cause_set(cause, "the password file must be an absolute path, "
 		    "not '%s'", path);
 		return -1;
 	}
-	if (stat(path, &st) != 0) {
-		cause_set(cause, "cannot use the password file %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cause_set(cause, "the password file %s is not a file", path);
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		cause_set(cause, "the password file %s can be read by other "
-		    "users: run 'chmod 600 %s' first", path, path);
-		return -1;
-	}
-	return 0;
+	return secret_file_check("password file", path, -1, cause);
 }
 
 int

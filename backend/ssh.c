@@ -421,6 +421,11 @@ sshc_auth(struct sshc *c, const struct proxy *p, char **cause)
 			    "'%s': %s", p->key_file, p->name, strerror(errno));
 			return -1;
 		}
+		if (secret_file_check("key file", p->key_file, -1,
+		    cause) != 0) {
+			cause_prefix(cause, "proxy '%s'", p->name);
+			return -1;
+		}
 		if (ssh_pki_import_privkey_file(p->key_file, NULL,
 		    sshc_passphrase, p->key_file, &key) != SSH_OK) {
 			cause_set(cause, "cannot use the key file %s of proxy "

@@ -50,6 +50,36 @@ name_valid(const char *what, const char *name, char **cause)
 	return 0;
 }
 
+/*
+ * A file holding a password, a private key or another secret ("what") must
+ * be a regular file that only its owner can read: one that the group or
+ * others can read has already leaked, and using it quietly would hide that
+ * (OpenSSH refuses such a key file too).  fd is the open file when the
+ * caller has one (then what is checked is what is read), else -1.
+ */
+int
+secret_file_check(const char *what, const char *path, int fd,
+    char **cause)
+{
+	struct stat st;
+
+	if ((fd != -1 ? fstat(fd, &st) : stat(path, &st)) != 0) {
+		cause_set(cause, "cannot use the %s %s: %s", what, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cause_set(cause, "the %s %s is not a file", what, path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		cause_set(cause, "the %s %s can be read by other users: run "
+		    "'chmod 600 %s' first", what, path, path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Normalise a MAC address to lower-case colon form.  0 on success. */
 int
 mac_normalize(const char *in, char out[18])

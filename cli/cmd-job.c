@@ -64,6 +64,10 @@ job_read_secret(const char *path, size_t *len, char **cause)
 		close(fd);
 		return NULL;
 	}
+	if (secret_file_check("secret file", path, fd, cause) != 0) {
+		close(fd);
+		return NULL;
+	}
 	buf = xmalloc((size_t)sb.st_size + 1);
 	if (pread_full(fd, buf, (size_t)sb.st_size, 0) != 0) {
 		cause_set(cause, "cannot read the secret file %s: %s", path,

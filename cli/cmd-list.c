@@ -169,16 +169,19 @@ print_vm(const struct vm *vm)
 	    size_human(vm->memory, b, sizeof b) : "-");
 	printf("vCPUs:     %u\n", vm->vcpus);
 	printf("Firmware:  %s\n", vm_firmware_name(vm->firmware));
-	printf("Arch:      %s\n", vm->arch != NULL ? vm->arch : "-");
-	printf("OS:        ");
+	printf("Arch:      ");
+	cli_print_safe(stdout, vm->arch != NULL ? vm->arch : "-", 0);
+	printf("\nOS:        ");
 	cli_print_safe(stdout, vm->os != NULL ? vm->os : "-", 0);
 	printf("\nSnapshots: %u\n", vm->snapshots);
 	for (i = 0; i < vm->ndisks; i++) {
 		const struct disk *d = &vm->disks[i];
 
-		printf("Disk %zu:    %s %s %s ", i + 1,
-		    d->target != NULL ? d->target : "-",
-		    d->bus != NULL ? d->bus : "-", disk_format_name(d->format));
+		printf("Disk %zu:    ", i + 1);
+		cli_print_safe(stdout, d->target != NULL ? d->target : "-", 0);
+		fputc(' ', stdout);
+		cli_print_safe(stdout, d->bus != NULL ? d->bus : "-", 0);
+		printf(" %s ", disk_format_name(d->format));
 		printf("%s ", d->capacity != 0 ?
 		    size_human(d->capacity, b, sizeof b) : "-");
 		cli_print_safe(stdout, d->path != NULL ? d->path : "-", 0);
@@ -187,10 +190,10 @@ print_vm(const struct vm *vm)
 	for (i = 0; i < vm->nnics; i++) {
 		const struct nic *n = &vm->nics[i];
 
-		printf("NIC %zu:     %s %s %s ", i + 1,
-		    n->mac[0] != '\0' ? n->mac : "-",
-		    n->model != NULL ? n->model : "-",
-		    n->kind == NIC_NETWORK ? "network" : "bridge");
+		printf("NIC %zu:     %s ", i + 1,
+		    n->mac[0] != '\0' ? n->mac : "-");
+		cli_print_safe(stdout, n->model != NULL ? n->model : "-", 0);
+		printf(" %s ", n->kind == NIC_NETWORK ? "network" : "bridge");
 		cli_print_safe(stdout, n->network != NULL ? n->network : "-", 0);
 		fputc('\n', stdout);
 	}

@@ -494,9 +494,11 @@ cmd_run(int argc, char **argv)
 	}
 	w.ids = ids;
 	if (!json) {
-		for (i = 0; ids[i] != NULL; i++)
-			fprintf(stderr, "queued %s for VM '%s'\n", ids[i],
-			    plan->items[i].vm);
+		for (i = 0; ids[i] != NULL; i++) {
+			fprintf(stderr, "queued %s for VM '", ids[i]);
+			cli_print_safe(stderr, plan->items[i].vm, 0);
+			fputs("'\n", stderr);
+		}
 		if (!engine_driving(e))
 			fprintf(stderr, "another virt-import drives the jobs: "
 			    "following them here\n");
@@ -627,20 +629,43 @@ cmd_jobs(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : cli_error("cannot write the output");
 }
 
-/* Copy the local log from *off to stdout, safely (\r starts a line). */
+struct log_follow {
+	const char	*path;
+	off_t		 off;
+	int		 c2;	/* a 0xc2 byte held back: C1 control next? */
+};
+
+/*
+ * Copy the local log from lf->off to stdout so that it cannot drive the
+ * terminal: \r starts a line, other C0 controls, DEL and the C1 controls
+ * (UTF-8 c2 80..c2 9f: 8-bit CSI and friends) become '?'.  virt-v2v prints
+ * the VM's name and the guest's own strings, which come from the source.
+ */
 static void
-log_copy(const char *path, off_t *off)
+log_copy(struct log_follow *lf)
 {
 	char buf[65536];
 	ssize_t n, i;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(lf->path, O_RDONLY | O_CLOEXEC)) == -1)
 		return;
-	while ((n = pread(fd, buf, sizeof buf, *off)) > 0) {
+	while ((n = pread(fd, buf, sizeof buf, lf->off)) > 0) {
 		for (i = 0; i < n; i++) {
 			unsigned char ch = (unsigned char)buf[i];
 
+			if (lf->c2) {
+				lf->c2 = 0;
+				if (ch >= 0x80 && ch <= 0x9f) {
+					putchar('?');
+					continue;
+				}
+				putchar(0xc2);
+			}
+			if (ch == 0xc2) {
+				lf->c2 = 1;
+				continue;
+			}
 			if (ch == '\r')
 				ch = '\n';
 			else if ((ch < 0x20 && ch != '\n' && ch != '\t') ||
@@ -648,23 +673,18 @@ log_copy(const char *path, off_t *off)
 				ch = '?';
 			putchar(ch);
 		}
-		*off += n;
+		lf->off += n;
 	}
 	close(fd);
 	fflush(stdout);
 }
-
-struct log_follow {
-	const char	*path;
-	off_t		 off;
-};
 
 static int
 log_more(void *arg)
 {
 	struct log_follow *lf = arg;
 
-	log_copy(lf->path, &lf->off);
+	log_copy(lf);
 	return 0;
 }
 
@@ -693,7 +713,8 @@ cmd_log(int argc, char **argv)
 	}
 	lf.path = path;
 	lf.off = 0;
-	log_copy(path, &lf.off);
+	lf.c2 = 0;
+	log_copy(&lf);
 	if (follow && !job_is_final(job->state)) {
 		memset(&w, 0, sizeof w);
 		w.quiet = 1;
@@ -708,9 +729,11 @@ cmd_log(int argc, char **argv)
 			return cli_fail(cause);
 		}
 		run_loop(e, &w, log_more, &lf);
-		log_copy(path, &lf.off);
+		log_copy(&lf);
 		engine_free(e);
 	}
+	if (lf.c2)
+		putchar('?');	/* a log that ends half-way through a character */
 	if (job->error != NULL && job_is_final(job->state)) {
 		fputs("virt-import: ", stderr);
 		cli_print_safe(stderr, job->error, 0);

@@ -937,6 +937,7 @@ tui_run(struct source *src, const char *label, const char *theme,
 	}
 	/* Log-ins never prompt on the terminal the screen owns. */
 	sshc_use_terminal(0);
+	libvirt_use_terminal(0);
 	tui.plan = plan_new();
 	/* The demo converts on this machine (localproxy.c). */
 	if (tui_demo_on)
@@ -1027,6 +1028,7 @@ tui_run(struct source *src, const char *label, const char *theme,
 	}
 	screen_end();
 	sshc_use_terminal(1);
+	libvirt_use_terminal(1);
 	tui_free(&tui);
 	close(sigpipe[0]);
 	close(sigpipe[1]);

@@ -172,6 +172,7 @@ fi
 
 # --- cancel: the whole process group, partial output removed -----------------
 printf 'x' >"$VI_TMP/pw1"
+chmod 600 "$VI_TMP/pw1"
 id=$(vimp proxy job start lab --secret s="$VI_TMP/pw1" -- sh -c \
 	'echo partial >out.part; sleep 300 & echo $! >>"$1"; echo $$ >>"$1"; echo started; wait' sh "$VI_TMP/cancel.pids")
 for _ in $(seq 50); do [ -s "$VI_TMP/cancel.pids" ] && [ "$(wc -l <"$VI_TMP/cancel.pids")" = 2 ] && break; sleep 0.1; done

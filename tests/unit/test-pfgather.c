@@ -38,11 +38,17 @@ test_readable(void)
 	char *unreadable = write_file("pfg-unreadable", 12);
 
 	mkdir(dir, 0700);
+	chmod(ok, 0600);
 	chmod(unreadable, 0);
 	CHECK(pfgather_readable(NULL) == 0);
 	CHECK(pfgather_readable("/nonexistent/password") == 0);
 	CHECK(pfgather_readable(empty) == 0);
 	CHECK(pfgather_readable(ok) == 1);
+	chmod(ok, 0640);
+	CHECK(pfgather_readable(ok) == -1);
+	chmod(ok, 0604);
+	CHECK(pfgather_readable(ok) == -1);
+	chmod(ok, 0600);
 	CHECK(pfgather_readable(big) == 0);
 	CHECK(pfgather_readable(dir) == 0);
 	/* root reads anything: only check as a user. */

@@ -856,6 +856,11 @@ test_judge_credentials(void)
 	world_judge(&w);
 	TEXT(&w, NULL, "credentials", PF_FAIL, "the source's password file "
 	    "/home/u/.vc-password is missing, empty or unreadable");
+	w.facts.source_password = -1;
+	world_judge(&w);
+	TEXT(&w, NULL, "credentials", PF_FAIL, "the source's password file "
+	    "/home/u/.vc-password can be read by other users: run 'chmod 600 "
+	    "/home/u/.vc-password' first");
 	w.facts.source_password = 1;
 	world_judge(&w);
 	CHECK(FIND(&w, NULL, "credentials", PF_OK) != NULL);
