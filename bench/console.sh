@@ -5,9 +5,12 @@
 #   bench/console.sh [N...]       N jobs at once (default: 10 100 500)
 #
 # For each N: N VMs (libvirt XML, files already on the proxy: "on_proxy",
-# no upload) are imported by one `virt-import run` through the lab's sshd
-# on this machine, spread over 8 saved proxies on that sshd (64 jobs each at
-# most), with tests/lab/v2v-replay as virt-v2v: each job prints the recorded
+# no upload) are imported through the lab's sshd on this machine, spread
+# over N/64 saved proxies on that sshd (64 jobs each at most), queued in
+# waves of VI_BENCH_WAVE (default 20) VMs, each wave by a `virt-import run`
+# of its own once the one before converts (the first one drives them all;
+# the others are stopped before anything is measured), with
+# tests/lab/v2v-replay as virt-v2v: each job prints the recorded
 # log of a real two-disk conversion (tests/unit/data/v2v/two-disks.log) at
 # VI_BENCH_RATE (default 0.1) lines a second, held (V2V_REPLAY_HOLD) until
 # all N are converting, so that every window below sees N jobs printing.
@@ -36,6 +39,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VI_BENCH_BIN:-$top/build/virt-import}
 win=${VI_BENCH_WINDOW:-30}
 rate=${VI_BENCH_RATE:-0.1}
+wave=${VI_BENCH_WAVE:-20}
 log=$top/tests/unit/data/v2v/two-disks.log
 tmp=$(mktemp -d /tmp/vi-bench.XXXXXX)
 sock=$tmp/tmux.sock
@@ -133,7 +137,7 @@ for n in $n; do
 	state=$HOME/.local/state/virt-import
 	mkdir -p "$HOME" "$d/src" "$d/out" "$d/jobs"
 	hold=$d/hold
-	for k in 1 2 3 4 5 6 7 8; do
+	for k in $(seq 1 $(((n + 63) / 64))); do
 		"$bin" proxy add "p$k" "$VI_LAB_SSH_HOST" --port "$VI_LAB_SSH_PORT" \
 			--user "$VI_LAB_SSH_USER" --key "$VI_LAB_SSH_KEY" --job-dir "$d/jobs" \
 			--max-jobs 64 --env "PATH=$tmp/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
@@ -151,25 +155,39 @@ for n in $n; do
 XML
 		truncate -s 1M "$d/src/vm$i.img"
 	done
-	jq -n --arg src "dir:$d/src" --arg out "$d/out" --argjson n "$n" '{
-		version: 1, source: { spec: $src, on_proxy: true }, proxy: "any",
-		destination: { type: "local", directory: $out },
-		vms: [ range(1; $n + 1) | { name: "vm\(.)" } ] }' >"$d/plan.json"
-
-	# The driver, then every job converting (held silent).
-	t0=$(date +%s)
-	"$bin" run "$d/plan.json" >"$d/run.out" 2>"$d/run.err" &
-	run=$!
-	pids+=("$run")
-	converting() {
-		[ "$(cat "$state"/jobs/*/import.json 2>/dev/null |
-			grep -c '"state": *"converting"')" -ge "$n" ]
+	# plan FILE FIRST LAST: the plan of VMs FIRST..LAST.
+	plan() {
+		jq -n --arg src "dir:$d/src" --arg out "$d/out" --argjson a "$2" --argjson b "$3" '{
+			version: 1, source: { spec: $src, on_proxy: true }, proxy: "any",
+			destination: { type: "local", directory: $out },
+			vms: [ range($a; $b + 1) | { name: "vm\(.)" } ] }' >"$1"
 	}
-	if ! wait_until 3600 converting; then
-		echo "console.sh: the $n jobs did not all start converting:" >&2
-		tail "$d/run.err" >&2
-		exit 1
-	fi
+	# count STATE: jobs in that state.
+	count() { cat "$state"/jobs/*/import.json 2>/dev/null | grep -c "\"state\": *\"$1\"" || true; }
+	# converting K: K jobs are converting, or one failed.
+	converting() { [ "$(count converting)" -ge "$1" ] || [ "$(count failed)" -gt 0 ]; }
+
+	# The driver with the first wave, then each wave queued by a
+	# `virt-import run` of its own once the one before converts (the
+	# driver starts them; at most $wave jobs start at once).
+	t0=$(date +%s)
+	runs=()
+	for first in $(seq 1 "$wave" "$n"); do
+		last=$((first + wave - 1))
+		[ "$last" -le "$n" ] || last=$n
+		plan "$d/plan-$first.json" "$first" "$last"
+		"$bin" run "$d/plan-$first.json" >"$d/run-$first.out" 2>"$d/run-$first.err" &
+		runs+=($!)
+		pids+=($!)
+		if ! wait_until 3600 converting "$last" || [ "$(count failed)" -gt 0 ]; then
+			echo "console.sh: not all of jobs 1..$last started converting:" >&2
+			grep -h '"error"' "$state"/jobs/*/import.json | sort | uniq -c >&2
+			exit 1
+		fi
+	done
+	run=${runs[0]}
+	# The other runs only watch: they go before anything is measured.
+	for p in "${runs[@]:1}"; do kill -9 "$p"; wait "$p" 2>/dev/null || true; done
 	started=$(($(date +%s) - t0))
 
 	# The console, watching (run holds engine.lock), on view 4.
