@@ -20,6 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VI_BENCH_BIN:-$top/build/virt-import}
 tmp=$(mktemp -d /tmp/vi-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+export VI_LAB_CACHE="${VI_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/virt-import-lab}"
 export HOME=$tmp LIBVIRT_LOG_OUTPUTS=4:file:/dev/null
 
 # run LABEL CMD...: print "seconds rss_mib" of CMD (output discarded).
