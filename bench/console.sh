@@ -7,7 +7,7 @@
 # For each N: N VMs (libvirt XML, files already on the proxy: "on_proxy",
 # no upload) are imported through the lab's sshd on this machine, spread
 # over N/64 saved proxies on that sshd (64 jobs each at most), queued in
-# waves of VI_BENCH_WAVE (default 20) VMs, each wave by a `virt-import run`
+# waves of VI_BENCH_WAVE (default 10) VMs, each wave by a `virt-import run`
 # of its own once the one before converts (the first one drives them all;
 # the others are stopped before anything is measured), with
 # tests/lab/v2v-replay as virt-v2v: each job prints the recorded
@@ -39,14 +39,26 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VI_BENCH_BIN:-$top/build/virt-import}
 win=${VI_BENCH_WINDOW:-30}
 rate=${VI_BENCH_RATE:-0.1}
-wave=${VI_BENCH_WAVE:-20}
+wave=${VI_BENCH_WAVE:-10}
 log=$top/tests/unit/data/v2v/two-disks.log
 tmp=$(mktemp -d /tmp/vi-bench.XXXXXX)
 sock=$tmp/tmux.sock
 pids=()
+# stop_jobs: kill -9 the remote jobs (leader and replay, one process group)
+# whose pid file (PID STARTTIME) still names them, so `lab down` does not
+# wait 10 s for each leader that traps SIGTERM.
+stop_jobs() {
+	local f p s
+	for f in "$tmp"/n*/jobs/*/pid; do
+		[ -f "$f" ] && read -r p s <"$f" || continue
+		[ "$(awk '{ print $22 }' "/proc/$p/stat" 2>/dev/null)" = "$s" ] &&
+			kill -9 -- "-$p" 2>/dev/null || true
+	done
+}
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	stop_jobs
 	tmux -S "$sock" kill-server 2>/dev/null || true
 	VI_LAB_DIR=$tmp/lab "$top/tests/lab/lab" down >/dev/null 2>&1 || true
 	rm -rf "$tmp"
@@ -271,6 +283,8 @@ RUN
 		echo "  (only $still of $n jobs were still converting at the end: raise the windows' rate or shorten them)"
 	tmx kill-session -t "c$n" 2>/dev/null || true
 	tmx kill-session -t "w$n" 2>/dev/null || true
+	kill -9 "$con" "$run" 2>/dev/null || true
+	stop_jobs
 	"$top/tests/lab/lab" down >/dev/null 2>&1 || true
 	"$top/tests/lab/lab" up --sshd >"$tmp/up" 2>&1 || { cat "$tmp/up"; exit 1; }
 	eval "$("$top/tests/lab/lab" env)"
