@@ -63,6 +63,9 @@ cleanup() {
 	stop_jobs
 	tmux -S "$sock" kill-server 2>/dev/null || true
 	VI_LAB_DIR=$tmp/lab "$top/tests/lab/lab" down >/dev/null 2>&1 || true
+	# A start script the killed driver had under way may have launched a
+	# job while the lab went down.
+	stop_jobs
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
