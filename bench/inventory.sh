@@ -3,7 +3,8 @@
 # ways a user would otherwise get the same facts with virsh.
 #
 #   bench/inventory.sh [N...]        test driver (default: 1000 10000)
-#   bench/inventory.sh --vcsim N     the lab's simulated vCenter with N VMs
+#   bench/inventory.sh --vcsim N...  the lab's simulated vCenter with N VMs
+#                                    (default 500), a fresh lab for each N
 #
 # Columns: wall seconds and peak RSS (MiB) of
 #   virt-import   virt-import list SOURCE --details --json (names first via
@@ -19,6 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VI_BENCH_BIN:-$top/build/virt-import}
 tmp=$(mktemp -d /tmp/vi-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+export VI_LAB_CACHE="${VI_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/virt-import-lab}"
 export HOME=$tmp LIBVIRT_LOG_OUTPUTS=4:file:/dev/null
 
 # run LABEL CMD...: print "seconds rss_mib" of CMD (output discarded).
@@ -54,14 +56,19 @@ bench_uri() {
 
 row "source" "vi s" "vi MiB" "virsh-1 s" "virsh MiB" "virsh-each s"
 if [ "${1:-}" = --vcsim ]; then
-	export VI_LAB_DIR=$tmp/lab VI_LAB_VCSIM_VMS=${2:-500}
+	shift
+	export VI_LAB_DIR=$tmp/lab
 	trap '"$top/tests/lab/lab" down >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-	"$top/tests/lab/lab" up --vcsim >"$tmp/up" 2>&1 || { cat "$tmp/up"; exit 1; }
-	eval "$("$top/tests/lab/lab" env)"
-	# virsh takes credentials only from an auth file; virt-import from
-	# --password-file.
-	export LIBVIRT_AUTH_FILE=$VI_LAB_LIBVIRT_AUTH_FILE
-	bench_uri "vcsim vCenter" "$VI_LAB_VPX_URI" "$VI_LAB_VMWARE_PASSWORD_FILE"
+	for n in "${@:-500}"; do
+		export VI_LAB_VCSIM_VMS=$n
+		"$top/tests/lab/lab" up --vcsim >"$tmp/up" 2>&1 || { cat "$tmp/up"; exit 1; }
+		eval "$("$top/tests/lab/lab" env)"
+		# virsh takes credentials only from an auth file; virt-import
+		# from --password-file.
+		export LIBVIRT_AUTH_FILE=$VI_LAB_LIBVIRT_AUTH_FILE
+		bench_uri "vcsim vCenter" "$VI_LAB_VPX_URI" "$VI_LAB_VMWARE_PASSWORD_FILE"
+		"$top/tests/lab/lab" down >"$tmp/down" 2>&1 || { cat "$tmp/down"; exit 1; }
+	done
 	exit 0
 fi
 for n in "${@:-1000 10000}"; do
