@@ -97,16 +97,23 @@ static const char rjob_leader_sh[] =
 "alive() {\n" \
 "\t[ -r pid ] || return 0\n" \
 "\tread -r p s <pid || return 0\n" \
-"\tt=$(cat /proc/\"$p\"/stat 2>/dev/null) || return 1\n" \
+"\t{ read -r t </proc/\"$p\"/stat; } 2>/dev/null || return 1\n" \
 "\tset -f\n" \
 "\tset -- ${t##*) }\n" \
 "\t[ \"$1\" != Z ] && [ \"${20}\" = \"$s\" ]\n" \
 "}\n"
 
-/* $1 job dir, $2 offset, $3 heartbeat seconds. */
+/*
+ * $1 job dir, $2 offset, $3 heartbeat seconds.  It looks every 250 ms
+ * while the log grows and backs off to every 2 s (at most the heartbeat)
+ * while it is idle: a conversion is mostly idle, and each look starts
+ * processes on the proxy (stat, sleep), for every job followed there.
+ */
 static const char rjob_follow_sh[] =
 "cd \"$1\" 2>/dev/null || { echo nojob >&2; exit 0; }\n"
-"off=$2 hb=$3 n=0\n"
+"off=$2 hb=$3 n=0 d=250 max=$(($3 * 1000))\n"
+"[ $max -gt 2000 ] && max=2000\n"
+"[ $max -lt 250 ] && max=250\n"
 RJOB_ALIVE_SH
 "while :; do\n"
 "\tfin=0\n"
@@ -115,7 +122,7 @@ RJOB_ALIVE_SH
 "\tif [ \"$size\" -gt \"$off\" ]; then\n"
 "\t\tdd if=log iflag=skip_bytes,count_bytes skip=\"$off\" \\\n"
 "\t\t    count=$((size - off)) bs=64K status=none || exit 4\n"
-"\t\toff=$size n=0\n"
+"\t\toff=$size n=0 d=0\n"
 "\telif [ \"$size\" -lt \"$off\" ]; then\n"
 "\t\techo \"shrunk $size\" >&2\n"
 "\t\texit 0\n"
@@ -130,9 +137,10 @@ RJOB_ALIVE_SH
 "\t\techo lost >&2\n"
 "\t\texit 0\n"
 "\tfi\n"
-"\tn=$((n + 1))\n"
-"\tif [ $n -ge $((hb * 4)) ]; then echo alive >&2; n=0; fi\n"
-"\tsleep 0.25\n"
+"\td=$((d * 2)); [ $d -lt 250 ] && d=250; [ $d -gt $max ] && d=$max\n"
+"\tn=$((n + d))\n"
+"\tif [ $n -ge $((hb * 1000)) ]; then echo alive >&2; n=0; fi\n"
+"\tsleep $((d / 1000)).$((d % 1000 / 100))$((d % 100 / 10))\n"
 "done\n";
 
 /* $1 job dir. */
