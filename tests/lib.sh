@@ -73,6 +73,21 @@ lab_down_at_exit() {
 		[ "$_own_tmp" -eq 0 ] || rm -rf "$VI_TMP"' EXIT
 }
 
+# lab_sshd_up: the lab's sshd up in $VI_TMP/lab (brought down at exit), its
+# variables exported, and fp the SHA256 fingerprint of its host key; the
+# script ends, failed, if it cannot start.
+lab_sshd_up() {
+	export VI_LAB_DIR="$VI_TMP/lab"
+	if ! "$VI_LAB" up --sshd >"$VI_TMP/up" 2>&1; then
+		cat "$VI_TMP/up"
+		fail "lab up" "the lab's sshd did not start"
+		finish
+	fi
+	lab_down_at_exit
+	eval "$("$VI_LAB" env)"
+	fp=$(ssh-keygen -lf "$VI_LAB_DIR/ssh/ssh_host_ed25519_key.pub" | awk '{print $2}')
+}
+
 # finish: the script's exit status from what it reported.  A sanitizer
 # report in any output the script kept (a command expected to fail can
 # still leak or overflow) fails it too.

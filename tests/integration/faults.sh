@@ -28,15 +28,7 @@ jobs_dir=$VI_TMP/jobs
 out=$VI_TMP/out
 success_log=$VI_TOP/tests/unit/data/v2v/libvirtxml-qcow2.log
 
-export VI_LAB_DIR="$VI_TMP/lab"
-if ! "$VI_LAB" up --sshd >"$VI_TMP/up" 2>&1; then
-	cat "$VI_TMP/up"
-	fail "lab up" "the lab's sshd did not start"
-	finish
-fi
-lab_down_at_exit
-eval "$("$VI_LAB" env)"
-fp=$(ssh-keygen -lf "$VI_LAB_DIR/ssh/ssh_host_ed25519_key.pub" | awk '{print $2}')
+lab_sshd_up
 
 mkdir -p "$VI_TMP/bin" "$out"
 ln -s "$VI_TOP/tests/lab/v2v-replay" "$VI_TMP/bin/virt-v2v"

@@ -15,15 +15,7 @@ vimp() { "$VI_BIN" "$@"; }
 jobs_dir=$VI_TMP/jobs
 src=$VI_TMP/src
 
-export VI_LAB_DIR="$VI_TMP/lab"
-if ! "$VI_LAB" up --sshd >"$VI_TMP/up" 2>&1; then
-	cat "$VI_TMP/up"
-	fail "lab up" "the lab's sshd did not start"
-	finish
-fi
-lab_down_at_exit
-eval "$("$VI_LAB" env)"
-fp=$(ssh-keygen -lf "$VI_LAB_DIR/ssh/ssh_host_ed25519_key.pub" | awk '{print $2}')
+lab_sshd_up
 vimp proxy add lab "$VI_LAB_SSH_HOST" --port "$VI_LAB_SSH_PORT" --user "$VI_LAB_SSH_USER" \
 	--key "$VI_LAB_SSH_KEY" --job-dir "$jobs_dir" >/dev/null || fail "proxy add" "failed"
 
