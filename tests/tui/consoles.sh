@@ -60,10 +60,6 @@ plan "$VI_TMP/one.json" one slow
 plan "$VI_TMP/two.json" two lab
 plan "$VI_TMP/three.json" three lab
 
-screen_has() { tui_screen | grep -qF -- "$1"; }
-# row VM: the VM's row in the jobs table.
-row() { tui_screen | awk -v vm="$1" 'NR > 3 && $1 == vm'; }
-row_has() { row "$1" | grep -q -- "$2"; }
 # on NAME CMD...: CMD with console NAME's screen.
 on() { tui_use "$1"; shift; "$@"; }
 
@@ -174,9 +170,7 @@ wait $run_one $run_two 2>/dev/null
 
 # Cancel 'two' in B: A, the driver, carries it out.
 tui_use B
-n=$(tui_screen | awk '$1 == "two" { print NR - 4; exit }')
-tui_keys g
-while [ "${n:-0}" -gt 0 ]; do tui_keys j; n=$((n - 1)); done
+goto two
 tui_keys c
 if tui_wait "Cancel job" && tui_keys y && wait_for 300 row_has two cancelled &&
 	wait_for 100 on A row_has two cancelled; then

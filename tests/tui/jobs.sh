@@ -208,17 +208,6 @@ plan "$VI_TMP/big.json" lab big
 plan "$VI_TMP/small.json" slow small
 plan "$VI_TMP/mid.json" bad mid
 
-screen_has() { tui_screen | grep -qF -- "$1"; }
-# row VM: the VM's rows in the table, as "STATE %" words.
-row() { tui_screen | awk -v vm="$1" 'NR > 3 && $1 == vm'; }
-row_has() { row "$1" | grep -q -- "$2"; }
-# goto VM: the cursor on the VM's first row.
-goto() {
-	_n=$(tui_screen | awk -v vm="$1" 'NR > 3 && $1 == vm { print NR - 4; exit }')
-	tui_keys g
-	while [ "${_n:-0}" -gt 0 ]; do tui_keys j; _n=$((_n - 1)); done
-}
-
 tui_start 80 24 --demo
 tui_wait "? helps" >/dev/null
 tui_keys 4
