@@ -212,6 +212,7 @@ int source_read_each(struct source *, int (*)(void *, struct inventory *),
 struct json_object;
 char *store_path(const char *, char **);
 int store_lock(const char *, char **);
+int store_unchanged(const char *, const char *, int, int, char **);
 char *store_read(const char *, char **, char **);
 char *store_read_path(const char *, size_t, char **);
 int store_write(const char *, const char *, char **);

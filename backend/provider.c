@@ -172,20 +172,11 @@ provider_unchanged(const struct provider *list, size_t n,
 	if (was == NULL)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (strcmp(list[i].name, was->name) != 0)
-			continue;
-		if (provider_same(&list[i], was))
-			return 0;
-		cause_set(cause, "source '%s' was changed by another "
-		    "virt-import while you edited it, so nothing was saved: "
-		    "leave the form and edit it again to start from its new "
-		    "settings", was->name);
-		return -1;
+		if (strcmp(list[i].name, was->name) == 0)
+			break;
 	}
-	cause_set(cause, "source '%s' was removed by another virt-import "
-	    "while you edited it, so nothing was saved: add it again if it is "
-	    "still wanted", was->name);
-	return -1;
+	return store_unchanged("source", was->name, i < n,
+	    i < n && provider_same(&list[i], was), cause);
 }
 
 /*

@@ -31,6 +31,29 @@ store_path(const char *name, char **cause)
 	return path;
 }
 
+/*
+ * The answer when an edit of the saved WHAT name is saved: 0 if the record
+ * it started from is still saved (found) as it was (same), else -1 and a
+ * cause saying another virt-import changed or removed it meanwhile.
+ */
+int
+store_unchanged(const char *what, const char *name, int found, int same,
+    char **cause)
+{
+	if (found && same)
+		return 0;
+	if (found)
+		cause_set(cause, "%s '%s' was changed by another virt-import "
+		    "while you edited it, so nothing was saved: leave the form "
+		    "and edit it again to start from its new settings", what,
+		    name);
+	else
+		cause_set(cause, "%s '%s' was removed by another virt-import "
+		    "while you edited it, so nothing was saved: add it again if "
+		    "it is still wanted", what, name);
+	return -1;
+}
+
 /* Take the lock of NAME (NAME.lock beside it); the fd to close, or -1. */
 int
 store_lock(const char *name, char **cause)
