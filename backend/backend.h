@@ -328,6 +328,8 @@ struct upload_progress {
 	void		(*fn)(void *, const char *, uint64_t, uint64_t);
 	void		*arg;		/* fn(arg, local file, done, total) */
 	unsigned	 timeout;	/* s; 0: UPLOAD_TIMEOUT */
+	const char	*room;		/* how to get a folder with room, for
+					   "full"; NULL: a job folder */
 };
 struct upload_result {
 	char		*local;

@@ -73,6 +73,7 @@ struct upload {
 	struct upload_watch	 watch;
 	int			 watching;
 	int			 gone;		/* see upload_gone */
+	int			 full;		/* the last copy filled its folder */
 	uint64_t		 tick;		/* ms of the last progress */
 };
 
@@ -478,7 +479,9 @@ upload_unlink(struct upload *u, const char *path, char **cause)
 /*
  * After a failed write of part: when its folder on the proxy has less room
  * than the need bytes still to come, say so (OpenSSH's SFTP server reports
- * a full disk only as a "Failure") and return 1.
+ * a full disk only as a "Failure") and return 1.  The caller then removes
+ * the .part: kept, it would leave the proxy's disk full under the
+ * conversions running there.
  */
 static int
 upload_full(struct upload *u, const char *part, uint64_t need,
@@ -506,11 +509,14 @@ upload_full(struct upload *u, const char *part, uint64_t need,
 		free(dir);
 		return 0;
 	}
+	u->full = 1;
 	cause_set(cause, "copying %s to %s: the proxy's folder %s is full (%s "
-	    "free of %s, %s more to copy): free space there, or give the "
-	    "proxy a job folder with room (proxy add --job-dir)", label, part,
-	    dir, size_human(avail, a, sizeof a), size_human(total, t,
-	    sizeof t), size_human(need, b, sizeof b));
+	    "free of %s, %s more to copy), so the partial copy is removed to "
+	    "give the space back: free space there, or %s", label,
+	    part, dir, size_human(avail, a, sizeof a), size_human(total, t,
+	    sizeof t), size_human(need, b, sizeof b), u->pg != NULL &&
+	    u->pg->room != NULL ? u->pg->room : "give the proxy a job folder "
+	    "with room (proxy add --job-dir)");
 	free(dir);
 	return 1;
 }
@@ -709,8 +715,16 @@ upload_fd(struct upload *u, int fd, uint64_t size, const char *label,
 
 	for (attempt = 0;; attempt++) {
 		sha_init(&sha, SHA_256);
+		u->full = 0;
 		if (upload_copy(u, fd, label, part, from, size, &sha,
 		    &res->sent, &at, cause) != 0) {
+			if (u->full && upload_unlink(u, part, NULL) != 0 &&
+			    cause != NULL) {
+				xasprintf(&tail, "%s (removing %s failed too: "
+				    "remove it there)", *cause, part);
+				free(*cause);
+				*cause = tail;
+			}
 			if (upload_gone(u) && cause != NULL) {
 				size_human(at, a1, sizeof a1);
 				size_human(size, a2, sizeof a2);

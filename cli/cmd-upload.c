@@ -215,6 +215,8 @@ proxy_upload_cmd(int argc, char **argv)
 	ui.tty = isatty(STDERR_FILENO);
 	pg.fn = proxy_upload_show;
 	pg.arg = &ui;
+	if (to != NULL)
+		pg.room = "copy to a folder with room (--to DIR)";
 	rc = upload_source(s, argv[optind + 1], dir, &pg, &res, &n, &cause);
 	if (ui.tty && ui.file != NULL)
 		fputs("\r\033[K", stderr);

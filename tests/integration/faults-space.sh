@@ -6,7 +6,8 @@
 #     warns, naming it and what to do;
 #   - the proxy's job folder filling during an upload: the job fails with
 #     a message naming the folder and what to do, and no .part (nor
-#     anything else) is left on the proxy;
+#     anything else) is left on the proxy; the same by hand with
+#     `proxy upload --to`, whose advice is another --to folder;
 #   - the destination folder smaller than the VM: pre-flight refuses,
 #     nothing starts.
 # The destination filling during a real conversion is in
@@ -80,7 +81,7 @@ rc=$?
 cat "$VI_TMP/e" "$VI_TMP/o"
 err=$(vimp jobs --json | jq -r 'last | "\(.state) \(.error)"')
 left=$(inlab find "$VI_TMP/jobs-small" -mindepth 1 ! -name uploads 2>&1)
-want="the proxy's folder $VI_TMP/jobs-small/uploads/[0-9a-f-]* is full ([0-9.]* [KMG]*i*B free of 24 MiB, [0-9.]* MiB more to copy): free space there, or give the proxy a job folder with room (proxy add --job-dir)"
+want="the proxy's folder $VI_TMP/jobs-small/uploads/[0-9a-f-]* is full ([0-9.]* [KMG]*i*B free of 24 MiB, [0-9.]* MiB more to copy), so the partial copy is removed to give the space back: free space there, or give the proxy a job folder with room (proxy add --job-dir)"
 if [ $rc = 1 ] && [ "${err%% *}" = failed ] && printf '%s\n' "$err" | grep -q "$want" &&
 	grep -q "error: .*$want" "$VI_TMP/o" && [ -z "$left" ] &&
 	[ -z "$(ls -A "$state/active")" ] && [ -z "$(ls -A "$VI_TMP/out")" ]; then
@@ -89,6 +90,18 @@ else
 	echo "left on the proxy: $left"
 	fail "upload folder full" "rc $rc: $err"
 fi
+
+# --- `proxy upload --to` a folder that fills: the advice is --to, not --job-dir -----------
+vimp proxy upload lab "xml:$src/b.xml" --to "$VI_TMP/jobs-small/by-hand" >"$VI_TMP/o" 2>"$VI_TMP/e"
+rc=$?
+cat "$VI_TMP/e"
+want="the proxy's folder $VI_TMP/jobs-small/by-hand is full ([0-9.]* [KMG]*i*B free of 24 MiB, [0-9.]* MiB more to copy), so the partial copy is removed to give the space back: free space there, or copy to a folder with room (--to DIR)"
+if [ $rc = 1 ] && grep -q "$want" "$VI_TMP/e" && [ -z "$(inlab find "$VI_TMP/jobs-small/by-hand" -name '*.part')" ]; then
+	pass "proxy upload --to a folder that fills: names the folder and says to choose another with --to; no .part left"
+else
+	fail "proxy upload --to full" "rc $rc"
+fi
+inlab rmdir "$VI_TMP/jobs-small/by-hand"
 
 # --- the destination smaller than the VM ---------------------------------------------------
 small "$VI_TMP/dest" 8
