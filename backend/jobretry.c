@@ -10,6 +10,8 @@
 
 #include "backend.h"
 
+#define JOBRETRY_STAMP	15	/* "YYYYmmdd-HHMMSS" of a job id */
+
 /*
  * Can a job in this state be queued again?  0, or -1 with a cause that
  * says why not.
@@ -30,6 +32,61 @@ jobretry_check(const struct job *job, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A later job of the same VM (same source) takes the VM's story on: once
+ * it is done the VM is at the destination, and while it is failed it is
+ * the one to retry (its plan is the newer).  0, or -1 with a cause naming
+ * it.  Ids start with the second they were made, so only those from the
+ * job's own second on are read.
+ */
+static int
+jobretry_newer(const struct job *job, char **cause)
+{
+	struct job *o;
+	char **ids;
+	size_t i, n;
+	int rc = 0, later;
+
+	if (job->source == NULL || (ids = jobstore_all(&n, cause)) == NULL)
+		return job->source == NULL ? 0 : -1;
+	for (i = n; i > 0 && rc == 0; i--) {
+		if (strncmp(ids[i - 1], job->id, JOBRETRY_STAMP) < 0)
+			break;
+		if (strcmp(ids[i - 1], job->id) == 0 ||
+		    (o = jobstore_load(ids[i - 1], NULL)) == NULL)
+			continue;
+		later = o->created > job->created ||
+		    (o->created == job->created && strcmp(o->id, job->id) > 0);
+		if (!str_eq(o->source, job->source) ||
+		    strcmp(o->vm, job->vm) != 0 || o->created < job->created) {
+			job_free(o);
+			continue;
+		}
+		if (o->state == JOB_DONE) {
+			cause_set(cause, "VM '%s' was imported since, by job %s: "
+			    "it is at the destination; to import it again, "
+			    "remove it there and add it to a new plan", job->vm,
+			    o->id);
+			rc = -1;
+		} else if (!job_is_final(o->state)) {
+			cause_set(cause, "VM '%s' is in job %s now (%s): follow "
+			    "that one ('virt-import log %s --follow')", job->vm,
+			    o->id, job_state_name(o->state), o->id);
+			rc = -1;
+		} else if (later) {
+			cause_set(cause, "VM '%s' was queued again since, as job "
+			    "%s (%s): retry that one", job->vm, o->id,
+			    job_state_name(o->state));
+			rc = -1;
+		}
+		job_free(o);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return rc;
 }
 
 /*
@@ -56,7 +113,7 @@ jobretry_queue(struct engine *e, const char *id, char **new_id,
 		job = known;
 	else if ((job = loaded = jobstore_load(id, cause)) == NULL)
 		return -1;
-	if (jobretry_check(job, cause) != 0)
+	if (jobretry_check(job, cause) != 0 || jobretry_newer(job, cause) != 0)
 		goto out;
 	if (job->plan == NULL) {
 		cause_set(cause, "job %s (VM '%s') keeps no plan to queue it "

@@ -44,6 +44,7 @@ int cmd_run(int, char **);
 int cmd_jobs(int, char **);
 int cmd_log(int, char **);
 int cmd_cancel(int, char **);
+int cmd_retry(int, char **);
 
 /* cmd-console.c */
 int cmd_console(int, char **);

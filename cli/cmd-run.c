@@ -1,6 +1,6 @@
 /*
- * cmd-run.c: virt-import run PLAN, jobs, log JOB, cancel JOB: the import
- * engine from the command line.
+ * cmd-run.c: virt-import run PLAN, jobs, log JOB, cancel JOB, retry JOB: the
+ * import engine from the command line.
  *
  * `run` checks the plan (pre-flight, before a byte is copied), prints the
  * results and, with --dry-run, each exact virt-v2v command; otherwise it
@@ -339,12 +339,17 @@ run_job_json(const struct job *job)
 	return o;
 }
 
-/* The outcome of each job: stdout (or into *a); 0 when all were done. */
+/*
+ * The outcome of each job: stdout (or into *a); 0 when all were done.
+ * Without JSON, the jobs that failed or were cancelled are named on
+ * stderr with the command that queues them again.
+ */
 static int
 run_report(struct engine *e, char **ids, struct json_object *a)
 {
 	int json = a != NULL;
 	const struct job *job;
+	char *again = NULL, *s;
 	int rc = 0;
 	size_t i;
 
@@ -353,6 +358,12 @@ run_report(struct engine *e, char **ids, struct json_object *a)
 			continue;
 		if (job->state != JOB_DONE)
 			rc = 1;
+		if (job->state == JOB_FAILED || job->state == JOB_CANCELLED) {
+			xasprintf(&s, "%s %s", again != NULL ? again : "",
+			    job->id);
+			free(again);
+			again = s;
+		}
 		if (json) {
 			json_object_array_add(a, run_job_json(job));
 			continue;
@@ -376,6 +387,10 @@ run_report(struct engine *e, char **ids, struct json_object *a)
 		}
 	}
 	fflush(stdout);
+	if (!json && again != NULL)
+		fprintf(stderr, "once the cause is fixed, 'virt-import retry%s' "
+		    "queues the VMs that did not make it again\n", again);
+	free(again);
 	return rc;
 }
 
@@ -429,8 +444,9 @@ cmd_run(int argc, char **argv)
 	}
 	cli_libvirt_quiet();
 	/* VMs still in jobs (their batch's virt-import may have died): say
-	   how to carry those on before judging anything. */
-	if (!dry && engine_check_plan(plan, &cause) != 0) {
+	   how to carry those on before judging anything.  A dry run answers
+	   as the run would. */
+	if (engine_check_plan(plan, &cause) != 0) {
 		plan_free(plan);
 		return cli_fail(cause);
 	}
@@ -781,4 +797,83 @@ cmd_cancel(int argc, char **argv)
 	run_seen_free(&w);
 	free(bad);
 	return rc;
+}
+
+/*
+ * Queue the VM of each failed or cancelled job again (a new job, with the
+ * plan the old one was queued with) and drive the new jobs to their end,
+ * as run does.  A job that cannot be retried is named with why; the others
+ * go on.
+ */
+int
+cmd_retry(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct json_object *a;
+	struct run_watch w;
+	struct engine *e;
+	const struct job *job;
+	char *cause = NULL, **ids = NULL, *id, *none[] = { NULL };
+	size_t nids = 0, i;
+	int c, json = 0, rc = 0, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		default:
+			cli_error("retry: unknown option '%s'", argv[optind - 1]);
+			return cli_error("usage: virt-import retry JOB... "
+			    "[--json]") + 1;
+		}
+	}
+	if (optind == argc)
+		return cli_error("usage: virt-import retry JOB... [--json]") + 1;
+	memset(&w, 0, sizeof w);
+	w.quiet = json;
+	w.ids = none;
+	cli_libvirt_quiet();
+	if ((e = engine_new(ENGINE_START, &run_ops, &w, &cause)) == NULL)
+		return cli_fail(cause);
+	for (; optind < argc; optind++) {
+		if (jobretry_queue(e, argv[optind], &id, &cause) != 0) {
+			rc = cli_fail(cause);
+			cause = NULL;
+			continue;
+		}
+		ids = xappend(ids, &nids, sizeof *ids);
+		ids[nids - 1] = id;
+		if (!json && (job = engine_find(e, id)) != NULL) {
+			fprintf(stderr, "queued %s for VM '", id);
+			cli_print_safe(stderr, job->vm, 0);
+			fprintf(stderr, "' (again, after %s)\n", argv[optind]);
+		}
+	}
+	ids = xappend(ids, &nids, sizeof *ids);
+	ids[nids - 1] = NULL;
+	w.ids = ids;
+	if (nids > 1) {
+		if (!json && !engine_driving(e))
+			fprintf(stderr, "another virt-import drives the jobs: "
+			    "following them here\n");
+		run_loop(e, &w, NULL, NULL);
+	}
+	if (json) {
+		a = json_object_new_array();
+		r = run_report(e, ids, a);
+		cli_print_json(a);
+	} else
+		r = run_report(e, ids, NULL);
+	engine_free(e);
+	run_seen_free(&w);
+	for (i = 0; ids[i] != NULL; i++)
+		free(ids[i]);
+	free(ids);
+	return rc || r;
 }

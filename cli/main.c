@@ -43,6 +43,8 @@ const struct cli_command cli_commands[] = {
 	{ "log", "JOB [--follow]", "print a job's virt-v2v log", cmd_log },
 	{ "cancel", "JOB...", "stop jobs and remove their partial output",
 	    cmd_cancel },
+	{ "retry", "JOB... [--json]", "queue the VMs of failed or cancelled "
+	    "jobs again, with the plan they had, and import them", cmd_retry },
 	{ "theme", "list | check FILE... | show [NAME]", "list the console's "
 	    "themes, check a theme file, print a theme in full "
 	    "(virt-import-themes(5))", cmd_theme },
