@@ -305,6 +305,8 @@ struct sshc *sshc_connect(const struct proxy *, const char *, char **);
 enum hostkey_state sshc_refusal(struct hostkey_refusal *);
 void hostkey_refusal_clear(struct hostkey_refusal *);
 void sshc_close(struct sshc *);
+int sshc_dropped(void);
+int sshc_lost(struct sshc *);
 void sshc_use_terminal(int);
 int sshc_fd(const struct sshc *);
 const char *sshc_fingerprint(const struct sshc *);
@@ -850,7 +852,7 @@ int jobstore_save_plan(const char *, const char *, char **);
 
 /* convert.c: the blocking steps of one conversion (worker threads). */
 struct rjob *convert_start(const struct job *, const struct proxy *,
-    struct upload_progress *, char **);
+    struct upload_progress *, int *, char **);
 int convert_finish(const struct job *, const struct proxy *,
     struct job_disk **, size_t *, char **, char **);
 int convert_clean(const struct job *, const struct proxy *, int, int,

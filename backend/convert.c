@@ -258,11 +258,15 @@ convert_check_clash(struct sshc *c, const struct plan *plan,
 
 /*
  * Start job's conversion on proxy p.  progress (may be NULL) hears about
- * uploads.  Returns the started remote job (recorded locally).
+ * uploads.  Returns the started remote job (recorded locally).  On failure
+ * *again says whether the same start may simply be tried again: the
+ * connection could not be made or was lost, and that before the start
+ * script was sent, so nothing can run on the proxy (uploads continue
+ * their .part; the job folder is made anew).
  */
 struct rjob *
 convert_start(const struct job *job, const struct proxy *p,
-    struct upload_progress *pg, char **cause)
+    struct upload_progress *pg, int *again, char **cause)
 {
 	struct plan *plan;
 	struct plan_item *it;
@@ -278,7 +282,9 @@ convert_start(const struct job *job, const struct proxy *p,
 	const char *words[] = { "rm", "-rf", "--", NULL, NULL };
 	struct sshc_result r;
 	size_t nres = 0, nsec = 0, i;
+	int launching = 0;
 
+	*again = 0;
 	if ((plan = convert_plan(job, cause)) == NULL)
 		return NULL;
 	it = &plan->items[0];
@@ -295,8 +301,10 @@ convert_start(const struct job *job, const struct proxy *p,
 	}
 	if ((spec = convert_upload_spec(plan, vm, cause)) == NULL)
 		goto out;
-	if ((c = sshc_connect(p, NULL, cause)) == NULL)
+	if ((c = sshc_connect(p, NULL, cause)) == NULL) {
+		*again = sshc_dropped();
 		goto out;
+	}
 	if (convert_check_clash(c, plan, it, cause) != 0)
 		goto out;
 	memset(&where, 0, sizeof where);
@@ -342,9 +350,12 @@ convert_start(const struct job *job, const struct proxy *p,
 	if (sshc_run(c, words, 60, &r, cause) != 0)
 		goto out;
 	sshc_result_free(&r);
+	launching = 1;
 	rj = rjob_start(c, p, job->id, (const char *const *)argv, sec, nsec,
 	    cause);
 out:
+	if (rj == NULL && c != NULL && !launching && sshc_lost(c))
+		*again = 1;
 	for (i = 0; i < nsec; i++) {
 		if (data[i] != NULL)
 			explicit_bzero(data[i], strlen(data[i]));

@@ -44,6 +44,8 @@
 #define ENGINE_BACKOFF_MAX	30	/* s between reconnects */
 #define ENGINE_CHANNELS		8	/* followers a session: OpenSSH's
 					   MaxSessions is 10 by default */
+#define ENGINE_START_TRIES	3	/* more starts after a lost connection */
+#define ENGINE_START_WAIT	5	/* s before the first; x3 each time */
 
 enum task_kind {
 	TASK_CONNECT,
@@ -68,6 +70,7 @@ struct task {
 
 	int		 rc;
 	char		*cause;
+	int		 again;		/* TASK_START: may simply be retried */
 	struct sshc	*c;		/* TASK_CONNECT */
 	struct rjob	*rj;		/* TASK_START */
 	struct job_disk	*disks;		/* TASK_FINISH */
@@ -108,6 +111,8 @@ struct ejob {
 	struct econn	*ec;		/* the session f runs on */
 	struct v2vlog	*log;
 	struct task	*busy;		/* its worker, if one runs */
+	time_t		 start_at;	/* its start is tried again then */
+	unsigned	 starts;	/* starts tried again so far */
 	int		 active;	/* listed in active/ */
 	int		 dirty;		/* progress not saved yet */
 	time_t		 saved;
@@ -346,7 +351,7 @@ engine_worker(void *arg)
 		memset(&pg, 0, sizeof pg);
 		pg.fn = engine_upload_progress;
 		pg.arg = t;
-		t->rj = convert_start(t->job, p, &pg, &t->cause);
+		t->rj = convert_start(t->job, p, &pg, &t->again, &t->cause);
 		t->rc = t->rj != NULL ? 0 : -1;
 		break;
 	case TASK_FINISH:
@@ -632,10 +637,38 @@ engine_follow(struct engine *e, struct eproxy *ep)
 static void
 engine_start_done(struct engine *e, struct ejob *ej, struct task *t)
 {
+	unsigned wait, i;
+	char *s;
+
+	/*
+	 * The connection failed or dropped before anything could run on the
+	 * proxy: the job keeps its place and its uploads (continued from
+	 * their .part) and starts again in a while, a few times.
+	 */
+	if (t->rc != 0 && t->again && !ej->job->cancel &&
+	    ej->starts < ENGINE_START_TRIES) {
+		wait = ENGINE_START_WAIT;
+		for (i = 0; i < ej->starts; i++)
+			wait *= 3;
+		ej->starts++;
+		ej->start_at = time(NULL) + wait;
+		xasprintf(&s, "%s: starting again in %u s (try %u of %u)",
+		    t->cause, wait, ej->starts + 1, ENGINE_START_TRIES + 1);
+		engine_set_phase(ej, s);
+		free(s);
+		engine_save(e, ej);
+		return;
+	}
 	if (t->rc != 0) {
 		free(ej->job->error);
 		ej->job->error = t->cause;
 		t->cause = NULL;
+		if (ej->starts > 0) {
+			xasprintf(&s, "%s (the start was tried %u times)",
+			    ej->job->error, ej->starts + 1);
+			free(ej->job->error);
+			ej->job->error = s;
+		}
 		engine_move(e, ej, ej->job->cancel ? JOB_CANCELLED : JOB_FAILED);
 		engine_spawn(e, ej, TASK_CLEAN, 0, 0);
 		return;
@@ -1125,6 +1158,15 @@ engine_tick(struct engine *e)
 		    engine_cancel(e, ej->job->id, &cause) != 0) {
 			free(cause);
 			cause = NULL;
+		}
+		if (ej->start_at != 0 && ej->busy == NULL &&
+		    (ej->job->cancel || now >= ej->start_at)) {
+			ej->start_at = 0;
+			if (!ej->job->cancel &&
+			    ej->job->state == JOB_PREPARING) {
+				engine_set_phase(ej, "Starting again");
+				engine_spawn(e, ej, TASK_START, 0, 0);
+			}
 		}
 		if (ej->busy != NULL && ej->busy->kind == TASK_START) {
 			engine_upload_phase(ej);

@@ -145,6 +145,27 @@ static _Thread_local struct {
 	char		host[320];
 } sshc_refused;
 
+/*
+ * The last sshc_connect of this thread failed for want of a connection
+ * (none made, or it dropped during the log-in), not because the proxy
+ * refused us: trying again later may work.
+ */
+static _Thread_local int sshc_was_dropped;
+
+int
+sshc_dropped(void)
+{
+	return sshc_was_dropped;
+}
+
+/* The session has been lost (dropped, or shut down by a watchdog). */
+int
+sshc_lost(struct sshc *c)
+{
+	return c == NULL || !ssh_is_connected(c->session) ||
+	    (ssh_get_status(c->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
+}
+
 void
 hostkey_refusal_clear(struct hostkey_refusal *r)
 {
@@ -493,9 +514,10 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 	char *kh, *host = NULL, *user = NULL, *pcmd = NULL;
 	unsigned port = p->port;
 	long timeout = SSHC_CONNECT_TIMEOUT;
-	int off = 0, on = 1;
+	int off = 0, on = 1, connected = 0;
 
 	sshc_refused.state = HOSTKEY_OTHER;
+	sshc_was_dropped = 0;
 	if (proxy_validate(p, cause) != 0)
 		return NULL;
 	if (p->local) {
@@ -555,8 +577,10 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 		cause_set(cause, "cannot connect to %s: %s: check the host and "
 		    "port, and that sshd runs there", c->where,
 		    ssh_get_error(c->session));
+		sshc_was_dropped = 1;
 		goto fail;
 	}
+	connected = 1;
 	if (sshc_check_host(c, p, kh, host != NULL ? host : "", port, accept,
 	    cause) != 0)
 		goto fail;
@@ -570,6 +594,8 @@ sshc_connect(const struct proxy *p, const char *accept, char **cause)
 	return c;
 
 fail:
+	if (connected && sshc_refused.state == HOSTKEY_OTHER && sshc_lost(c))
+		sshc_was_dropped = 1;
 	ssh_string_free_char(host);
 	ssh_string_free_char(user);
 	free(kh);

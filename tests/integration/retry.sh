@@ -4,8 +4,10 @@
 # proxy's virt-v2v succeeds), retry imports the VM with the plan its job
 # had (a hostile name included), the old job stays as it ended, and a job
 # whose VM was imported since, a done job, an unknown one and a bad option
-# are refused, each saying why, without stopping the others.  A dry run of
-# a plan whose VM is in a running job answers as the run would: locked.
+# are refused, each saying why, without stopping the others.  A job whose
+# start cannot reach the proxy (its sshd SIGSTOPped: the connect times out)
+# waits and starts again by itself once the proxy answers.  A dry run of a
+# plan whose VM is in a running job answers as the run would: locked.
 . "$VI_TOP/tests/lib.sh"
 need_cmd jq ssh-keygen perl
 export HOME="$VI_TMP/home" XDG_CONFIG_HOME="" XDG_STATE_HOME=""
@@ -40,6 +42,7 @@ hostile="b 'q' \$(touch $VI_TMP/pwned)"
 lab_guest "$src" a vm-a 8 52:54:00:00:00:01
 lab_guest "$src" b "$hostile" 8 52:54:00:00:00:02
 lab_guest "$src" c vm-c 8 52:54:00:00:00:03
+lab_guest "$src" d vm-d 8 52:54:00:00:00:04
 plan() { # FILE VM...
 	local f=$1
 	shift
@@ -54,14 +57,15 @@ job_of() { vimp jobs --json | jq -r --arg vm "$1" '[.[] | select(.vm == $vm)] | 
 state_of() { vimp jobs --json | jq -r --arg id "$1" '.[] | select(.id == $id) | .state'; }
 
 # --- a batch that fails names its failed jobs and the command --------------
-plan "$VI_TMP/ab.json" vm-a "$hostile"
+plan "$VI_TMP/ab.json" vm-a "$hostile" vm-d
 rc=0
 vimp run "$VI_TMP/ab.json" >"$VI_TMP/o" 2>"$VI_TMP/e" || rc=$?
 a_old=$(job_of vm-a)
 b_old=$(job_of "$hostile")
+d_old=$(job_of vm-d)
 again=$(sed -n "s/^once the cause is fixed, 'virt-import retry\(.*\)' queues the VMs that did not make it again$/\1/p" "$VI_TMP/e")
 if [ $rc = 1 ] && [ -n "$a_old" ] && [ -n "$b_old" ] &&
-	[ "$(printf '%s\n' $again | sort)" = "$(printf '%s\n' "$a_old" "$b_old" | sort)" ]; then
+	[ "$(printf '%s\n' $again | sort)" = "$(printf '%s\n' "$a_old" "$b_old" "$d_old" | sort)" ]; then
 	pass "a failed batch names its failed jobs in the retry command it prints"
 else
 	cat "$VI_TMP/e" "$VI_TMP/o"
@@ -119,6 +123,27 @@ if [ $rc = 2 ] && grep -q "usage: virt-import retry JOB... \[--json\]" "$VI_TMP/
 else
 	cat "$VI_TMP/e"
 	fail "retry usage" "rc $rc"
+fi
+
+# --- a start that cannot reach the proxy waits and starts again ------------
+# The proxy's sshd listener stopped: connections are accepted by the kernel
+# but get no greeting, so the start's connect times out (15 s); once the
+# job says it will start again, the listener goes on.
+kill -STOP "$VI_LAB_SSHD_PID"
+"$VI_BIN" retry "$d_old" >"$VI_TMP/rd.out" 2>"$VI_TMP/rd.err" &
+driver=$!
+wait_for 600 grep -q 'starting again in 5 s (try 2 of 4)' "$VI_TMP/rd.err"
+kill -CONT "$VI_LAB_SSHD_PID"
+rc=0
+wait "$driver" || rc=$?
+d_new=$(job_of vm-d)
+if [ $rc = 0 ] && grep -q "vm-d: preparing on lab: cannot connect to proxy 'lab' .*: starting again in 5 s (try 2 of 4)" "$VI_TMP/rd.err" &&
+	grep -qx "$d_new done vm-d -> new-vm-d" "$VI_TMP/rd.out" && [ -f "$out/new-vm-d.xml" ]; then
+	pass "a start whose connection fails waits, says so, and starts again by itself: the job done"
+else
+	kill -CONT "$VI_LAB_SSHD_PID"
+	cat "$VI_TMP/rd.err" "$VI_TMP/rd.out"
+	fail "start again" "rc $rc"
 fi
 
 # --- a dry run of a plan whose VM is being imported: locked ----------------
