@@ -675,6 +675,7 @@ struct pf_proxy {			/* one proxy as the plan would use it */
 	const char	*name;
 	const struct probe *probe;	/* NULL: could not be reached */
 	const char	*error;		/* why not */
+	unsigned	 max_jobs;	/* its conversions at once; 0 unknown */
 };
 struct pf_store {			/* a folder or pool, from a proxy */
 	const char	*name;		/* as the plan names it */

@@ -144,6 +144,7 @@ pfgather_run(const struct plan *plan, const char *accept, struct pf_gather *f)
 		cause = NULL;
 		f->proxies[i].name = names[i];
 		if ((p = proxy_find(names[i], &cause)) != NULL) {
+			f->proxies[i].max_jobs = p->max_jobs;
 			f->probes[i] = probe_run(p, accept, &cause);
 			/* The destination, as the first proxy sees it. */
 			if (f->probes[i] != NULL && f->dest == NULL &&

@@ -700,6 +700,110 @@ pf_input(const struct plan *plan, const struct vm *vm, struct pf_input *in)
 	}
 }
 
+/* ------------------------------------------------------------ uploads */
+
+struct pf_upload {
+	const char	*vm;
+	struct pf_need	 need;
+};
+
+/* Largest first, as the engine starts them. */
+static int
+pf_upload_cmp(const void *a, const void *b)
+{
+	const struct pf_upload *x = a, *y = b;
+	uint64_t sx = x->need.sure + x->need.guess;
+	uint64_t sy = y->need.sure + y->need.guess;
+
+	return sx < sy ? 1 : sx > sy ? -1 : 0;
+}
+
+/*
+ * A job's copies stay in the proxy's job folder until its conversion has
+ * ended, and a proxy runs up to max_jobs at once, largest first: the
+ * largest max_jobs uploads of the VMs going to one named proxy must fit
+ * there together.  Each alone is checked with the VM (pf_proxy_eval);
+ * this says when they fit one by one but not together, and how many do.
+ */
+static void
+pf_check_uploads(struct pf_ctx *x)
+{
+	const struct plan *plan = x->plan;
+	const struct pf_proxy *pp;
+	const struct plan_item *it;
+	struct pf_upload *up;
+	struct pf_input in;
+	struct pf_need sum;
+	enum pf_level level;
+	const char *name, *jd;
+	char *list, f[32], t[32], h[32];
+	size_t i, k, n, at_once, fit;
+	uint64_t run;
+
+	for (k = 0; k < x->f->nproxies; k++) {
+		pp = &x->f->proxies[k];
+		if (pp->probe == NULL || pp->probe->job_free < 0 ||
+		    pp->max_jobs < 2)
+			continue;
+		up = xcalloc(plan->nitems + 1, sizeof *up);
+		n = 0;
+		for (i = 0; i < plan->nitems; i++) {
+			it = &plan->items[i];
+			name = it->proxy != NULL ? it->proxy : plan->proxy;
+			if (name == NULL || !str_eq(name, pp->name))
+				continue;
+			pf_input(plan, pf_vm(x, i), &in);
+			if (in.upload != 1 || in.up.unknown)
+				continue;
+			up[n].vm = it->vm;
+			up[n].need = in.up;
+			n++;
+		}
+		qsort(up, n, sizeof *up, pf_upload_cmp);
+		at_once = n < pp->max_jobs ? n : pp->max_jobs;
+		memset(&sum, 0, sizeof sum);
+		for (i = 0; i < at_once; i++) {
+			sum.sure += up[i].need.sure;
+			sum.guess += up[i].need.guess;
+		}
+		level = at_once >= 2 ? pf_fits(&sum, pp->probe->job_free) :
+		    PF_OK;
+		/* How many of the largest fit together (by what is sure, for
+		   a FAIL; with the guesses, for a WARN). */
+		for (fit = 0, run = 0; fit < at_once; fit++) {
+			run += up[fit].need.sure + (level == PF_WARN ?
+			    up[fit].need.guess : 0);
+			if (run > (uint64_t)pp->probe->job_free)
+				break;
+		}
+		if (level == PF_OK || fit == 0) {
+			/* Fits, or the largest alone does not (said with
+			   the VM). */
+			free(up);
+			continue;
+		}
+		list = NULL;
+		for (i = 0; i < at_once; i++)
+			pf_cat(&list, ", ", "%s %s", up[i].vm,
+			    pf_size(up[i].need.sure + up[i].need.guess, h,
+			    sizeof h));
+		jd = pp->probe->job_dir != NULL ? pp->probe->job_dir :
+		    "its job folder";
+		pf_size(sum.sure + sum.guess, t, sizeof t);
+		pf_size((uint64_t)pp->probe->job_free, f, sizeof f);
+		pf_add(x, NULL, "proxy", level, "proxy '%s' runs %zu "
+		    "conversions at once, and each keeps its copied files in "
+		    "%s until it ends: %s %s together (%s), but it has only %s "
+		    "free, enough for %zu at once: free space there, or lower its max "
+		    "jobs to %zu ('virt-import proxy add %s ... --max-jobs %zu "
+		    "--replace'), or put the files on the proxy (on_proxy)",
+		    pp->name, at_once, jd, level == PF_FAIL ? "that is" :
+		    "that may be up to", t, list, f, fit, fit, pp->name, fit);
+		free(list);
+		free(up);
+	}
+}
+
 /* "VM 'web01' has no disks" from the inventory's "'web01' has no disks". */
 static char *
 pf_problem_text(const struct vm *vm, const struct problem *p)
@@ -1398,6 +1502,7 @@ preflight_judge(const struct plan *plan, const struct pf_facts *facts,
 	pf_check_credentials(&x);
 	pf_check_destination(&x);
 	pf_check_storages(&x);
+	pf_check_uploads(&x);
 	for (i = 0; i < plan->nitems; i++) {
 		pf_input(plan, pf_vm(&x, i), &in);
 		pf_check_source(&x, i, &in);

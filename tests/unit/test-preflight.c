@@ -990,6 +990,77 @@ test_judge_proxy(void)
 	world_free(&w);
 }
 
+/*
+ * Three VMs of a folder of libvirt XMLs, copied to proxy 'lab' (50 GiB
+ * free in its job folder): each 20 GiB fits alone, three at once do not.
+ */
+static void
+test_judge_uploads(void)
+{
+	static const char *names[] = { "web01", "db", "cache" };
+	struct world w;
+	char path[64];
+	size_t i;
+
+	world_init(&w, 3);
+	source_free(w.plan->source);
+	w.plan->source = source_parse("dir:/images", NULL);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "/images/%s.xml", names[i]);
+		w.vms[i]->origin = xstrdup(path);
+		w.vms[i]->disks[0].format = DISK_FORMAT_RAW;
+		w.vms[i]->disks[0].capacity = (20 + i) * GIB;
+	}
+	w.plan->dest.kind = OUTPUT_LOCAL;
+	w.proxies[0].max_jobs = 3;
+	world_judge(&w);
+	TEXT(&w, NULL, "proxy", PF_FAIL, "proxy 'lab' runs 3 conversions at "
+	    "once, and each keeps its copied files in /var/tmp/virt-import "
+	    "until it ends: that is 63 GiB together (cache 22 GiB, db 21 GiB, "
+	    "web01 20 GiB), but it has only 50 GiB free, enough for 2 at "
+	    "once: free space there, or lower its max jobs to 2 "
+	    "('virt-import proxy add lab ... --max-jobs 2 --replace'), or put "
+	    "the files on the proxy (on_proxy)");
+	for (i = 0; i < 3; i++)
+		CHECK(nfound(&w, names[i], "proxy", PF_OK) == 1);
+
+	/* Two at once fit: nothing more to say. */
+	w.proxies[0].max_jobs = 2;
+	world_judge(&w);
+	CHECK(nfound(&w, NULL, "proxy", PF_FAIL) == 0);
+	CHECK(nfound(&w, NULL, "proxy", PF_WARN) == 0);
+
+	/* Sizes that are only guesses (qcow2: what it holds) warn. */
+	w.proxies[0].max_jobs = 3;
+	for (i = 0; i < 3; i++) {
+		w.vms[i]->disks[0].format = DISK_FORMAT_QCOW2;
+		w.vms[i]->disks[0].allocation = 20 * GIB;
+	}
+	world_judge(&w);
+	CHECK(nfound(&w, NULL, "proxy", PF_FAIL) == 0);
+	TEXT(&w, NULL, "proxy", PF_WARN, "that may be up to 60 GiB together");
+
+	/* The largest alone does not fit: said with that VM only. */
+	w.vms[0]->disks[0].allocation = 60 * GIB;
+	world_judge(&w);
+	CHECK(nfound(&w, NULL, "proxy", PF_FAIL) == 0);
+	CHECK(nfound(&w, NULL, "proxy", PF_WARN) == 0);
+	TEXT(&w, "web01", "proxy", PF_WARN, "are copied to "
+	    "/var/tmp/virt-import first, which has only 50 GiB free");
+
+	/* Copied to 'any' proxy, or max jobs unknown: not judged here. */
+	w.vms[0]->disks[0].allocation = 20 * GIB;
+	w.proxies[0].max_jobs = 0;
+	world_judge(&w);
+	CHECK(nfound(&w, NULL, "proxy", PF_WARN) == 0);
+	w.proxies[0].max_jobs = 3;
+	free(w.plan->proxy);
+	w.plan->proxy = xstrdup("any");
+	world_judge(&w);
+	CHECK(nfound(&w, NULL, "proxy", PF_WARN) == 0);
+	world_free(&w);
+}
+
 static void
 test_levels(void)
 {
@@ -1029,6 +1100,7 @@ main(void)
 	RUN(test_judge_destination);
 	RUN(test_judge_credentials);
 	RUN(test_judge_proxy);
+	RUN(test_judge_uploads);
 	RUN(test_levels);
 	return unit_done();
 }
