@@ -430,7 +430,8 @@ char *rjob_secret_path(const char *, const char *);
 int rjob_secret_name_valid(const char *, char **);
 char *rjob_log_path(const char *, char **);
 struct rjob *rjob_start(struct sshc *, const struct proxy *, const char *,
-    const char *const *, const struct rjob_secret *, size_t, char **);
+    const char *const *, const struct rjob_secret *, size_t,
+    const char *const *, char **);
 int rjob_save(const struct rjob *, char **);
 struct rjob *rjob_load(const char *, char **);
 struct rjob **rjob_list(size_t *, char **);

@@ -335,14 +335,14 @@ convert_start(const struct job *job, const struct proxy *p,
 		    cause) != 0)
 			goto out;
 	}
+	/* The proxy's env goes to the job in a file, not on its command
+	   line (rjob_start), so where.env stays NULL. */
 	if (p->nenv > 0) {
 		env = xcalloc(p->nenv + 1, sizeof *env);
 		for (i = 0; i < p->nenv; i++)
 			env[i] = p->env[i];
-		where.env = env;
 	}
 	argv = v2v_argv(plan, it, vm, &where, cause);
-	free(env);
 	if (argv == NULL)
 		goto out;
 	/* A start that died half-way (no local record) left a folder. */
@@ -352,8 +352,9 @@ convert_start(const struct job *job, const struct proxy *p,
 	sshc_result_free(&r);
 	launching = 1;
 	rj = rjob_start(c, p, job->id, (const char *const *)argv, sec, nsec,
-	    cause);
+	    env, cause);
 out:
+	free(env);
 	if (rj == NULL && c != NULL && !launching && sshc_lost(c))
 		*again = 1;
 	for (i = 0; i < nsec; i++) {

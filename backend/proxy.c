@@ -98,7 +98,8 @@ proxy_validate(const struct proxy *p, char **cause)
 
 /*
  * An environment word for virt-v2v on the proxy: NAME=VALUE with a shell
- * variable's name.  The value is data (env(1) takes it as one argv word).
+ * variable's name.  The value is data: a line of the job's env file
+ * (rjob_start), or one argv word of env(1) for the probe and a dry run.
  */
 int
 proxy_env_valid(const char *w, char **cause)
@@ -113,6 +114,11 @@ proxy_env_valid(const char *w, char **cause)
 	if (p == w || *p != '=') {
 		cause_set(cause, "'%s' is not NAME=VALUE with NAME made of "
 		    "letters, digits and '_' (like VIRT_V2V_TMPDIR=/srv/tmp)", w);
+		return -1;
+	}
+	if (strchr(p, '\n') != NULL) {
+		cause_set(cause, "the value of %.*s holds a newline: give it "
+		    "on one line", (int)(p - w), w);
 		return -1;
 	}
 	return 0;

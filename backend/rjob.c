@@ -83,12 +83,18 @@ static const char rjob_leader_sh[] =
 "st=$(f22 \"${st##*) }\")\n"
 "printf '%s %s\\n' \"$$\" \"$st\" >pid.tmp && mv -f pid.tmp pid || exit 2\n"
 "trap ': >cancelled' TERM INT\n"
-"(cd work && exec \"$@\") </dev/null >>log 2>&1 &\n"
+"(cd work || exit 2\n"
+" if [ -r ../env ]; then\n"
+"\twhile IFS= read -r kv; do\n"
+"\t\texport \"$kv\" || { echo \"virt-import: cannot set ${kv%%=*}\" >&2; exit 2; }\n"
+"\tdone <../env\n"
+" fi\n"
+" exec \"$@\") </dev/null >>log 2>&1 &\n"
 "c=$!\n"
 "wait \"$c\"\n"
 "rc=$?\n"
 "while kill -0 \"$c\" 2>/dev/null; do wait \"$c\"; rc=$?; done\n"
-"rm -rf secrets\n"
+"rm -rf secrets env\n"
 "[ -e cancelled ] && rm -rf work\n"
 "printf '%s\\n' \"$rc\" >rc.tmp && mv -f rc.tmp rc\n";
 
@@ -454,19 +460,47 @@ out:
 	return rc;
 }
 
+/* Write len bytes to a new 0600 file path over SFTP. */
+static int
+rjob_put_file(sftp_session sf, struct sshc *c, const char *path,
+    const char *data, size_t len, char **cause)
+{
+	sftp_file f;
+	size_t off;
+	ssize_t n;
+
+	f = sftp_open(sf, path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (f == NULL) {
+		rjob_sftp_error(sf, c, "create", path, cause);
+		return -1;
+	}
+	for (off = 0; off < len; off += (size_t)n) {
+		n = sftp_write(f, data + off, len - off);
+		if (n <= 0)
+			break;
+	}
+	if (sftp_close(f) != 0 || off != len) {
+		rjob_sftp_error(sf, c, "write", path, cause);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Write the secrets into dir/secrets/ (0700) as 0600 files, created new,
- * over SFTP: they never pass through a command line.
+ * over SFTP: they never pass through a command line.  env (NAME=VALUE
+ * words, or NULL) goes to dir/env the same way, one a line, for the
+ * leader to export to the command only: a proxy's --env is not shown in
+ * its process list either.
  */
 static int
 rjob_put_secrets(struct sshc *c, const char *dir,
-    const struct rjob_secret *sec, size_t nsec, char **cause)
+    const struct rjob_secret *sec, size_t nsec, const char *const *env,
+    char **cause)
 {
 	sftp_session sf;
-	sftp_file f;
-	char *sd, *path;
-	size_t i, off;
-	ssize_t n;
+	char *sd, *path, *text = NULL, *s;
+	size_t i;
 	int rc = -1;
 
 	if ((sf = sftp_new(sshc_session(c))) == NULL || sftp_init(sf) != 0) {
@@ -477,6 +511,20 @@ rjob_put_secrets(struct sshc *c, const char *dir,
 	}
 	if (rjob_sftp_mkdirs(sf, c, dir, cause) != 0)
 		goto out;
+	if (env != NULL && env[0] != NULL) {
+		for (i = 0; env[i] != NULL; i++) {
+			xasprintf(&s, "%s%s\n", text != NULL ? text : "",
+			    env[i]);
+			free(text);
+			text = s;
+		}
+		xasprintf(&path, "%s/env", dir);
+		i = rjob_put_file(sf, c, path, text, strlen(text), cause);
+		free(path);
+		free(text);
+		if (i != 0)
+			goto out;
+	}
 	if (nsec == 0) {
 		rc = 0;
 		goto out;
@@ -490,19 +538,8 @@ rjob_put_secrets(struct sshc *c, const char *dir,
 	free(sd);
 	for (i = 0; i < nsec; i++) {
 		path = rjob_secret_path(dir, sec[i].name);
-		f = sftp_open(sf, path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (f == NULL) {
-			rjob_sftp_error(sf, c, "create", path, cause);
-			free(path);
-			goto out;
-		}
-		for (off = 0; off < sec[i].len; off += (size_t)n) {
-			n = sftp_write(f, sec[i].data + off, sec[i].len - off);
-			if (n <= 0)
-				break;
-		}
-		if (sftp_close(f) != 0 || off != sec[i].len) {
-			rjob_sftp_error(sf, c, "write", path, cause);
+		if (rjob_put_file(sf, c, path, sec[i].data, sec[i].len,
+		    cause) != 0) {
 			free(path);
 			goto out;
 		}
@@ -529,12 +566,13 @@ rjob_remote_rm(struct sshc *c, const char *dir)
 
 /*
  * Start argv as job id on the proxy c is connected to: its folder made, the
- * secrets written, the leader detached.  The record is saved locally.
+ * secrets and env (NAME=VALUE words for argv only, or NULL) written, the
+ * leader detached.  The record is saved locally.
  */
 struct rjob *
 rjob_start(struct sshc *c, const struct proxy *p, const char *id,
     const char *const *argv, const struct rjob_secret *sec, size_t nsec,
-    char **cause)
+    const char *const *env, char **cause)
 {
 	struct sshc_result r;
 	struct rjob *j;
@@ -556,7 +594,7 @@ rjob_start(struct sshc *c, const struct proxy *p, const char *id,
 	if ((line = sshc_command(argv, cause)) == NULL)
 		return NULL;
 	dir = rjob_remote_dir(p, id);
-	if (rjob_put_secrets(c, dir, sec, nsec, cause) != 0) {
+	if (rjob_put_secrets(c, dir, sec, nsec, env, cause) != 0) {
 		rjob_remote_rm(c, dir);
 		free(dir);
 		free(line);

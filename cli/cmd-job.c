@@ -187,7 +187,7 @@ job_start(int argc, char **argv)
 	if ((c = sshc_connect(p, accept, &cause)) == NULL)
 		goto fail;
 	if ((j = rjob_start(c, p, id, (const char *const *)words, sec, nsec,
-	    &cause)) == NULL)
+	    NULL, &cause)) == NULL)
 		goto fail;
 	printf("%s\n", j->id);
 	rc = 0;

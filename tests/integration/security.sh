@@ -53,6 +53,8 @@ fp=$(ssh-keygen -lf "$VI_LAB_DIR/ssh/ssh_host_ed25519_key.pub" | awk '{print $2}
 pw=$VI_LAB_VMWARE_PASSWORD_FILE
 secret=$(cat "$pw")
 secret_sha=$(sha256sum <"$pw" | cut -d' ' -f1)
+# A proxy --env value: virt-v2v's environment gets it, no command line.
+envmark=envmark-$$-$RANDOM$RANDOM
 
 # virt-v2v on the proxy: record the words (NUL-separated) and, for -ip, the
 # password file's mode, its folder's mode and its sha256; then replay.
@@ -61,6 +63,7 @@ cat >"$VI_TMP/bin/virt-v2v" <<'SH'
 #!/bin/sh
 out=$V2V_RECORD/$$
 for a; do printf '%s\0' "$a"; done >"$out.argv"
+printf '%s\n' "${V2V_MARK:-}" >"$out.env"
 prev=
 for a; do
 	if [ "$prev" = -ip ]; then
@@ -79,7 +82,7 @@ addproxy() { # LOG RATE RC
 		--env "PATH=$VI_TMP/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
 		--env "V2V_REPLAY=$VI_TOP/tests/lab/v2v-replay" --env "V2V_RECORD=$VI_TMP/rec" \
 		--env "V2V_REPLAY_LOG=$1" --env "V2V_REPLAY_RATE=$2" --env "V2V_REPLAY_RC=$3" \
-		--env "PWNED=$PWNED" >/dev/null
+		--env "PWNED=$PWNED" --env "V2V_MARK=$envmark" >/dev/null
 }
 addproxy "$success_log" 3 0
 vimp proxy check lab --accept-host-key "$fp" >"$VI_TMP/check.out" 2>&1 || cat "$VI_TMP/check.out"
@@ -147,10 +150,13 @@ vplan "$VI_TMP/vc.json" "$pw"
 LIBVIRT_DEBUG=1 LIBVIRT_LOG_OUTPUTS="1:file:$VI_TMP/libvirt-debug.log" \
 	"$VI_BIN" run "$VI_TMP/vc.json" >"$VI_TMP/vc.out" 2>"$VI_TMP/vc.err" &
 driver=$!
-samples=0 seen=0 listing=
+samples=0 seen=0 envseen=0 listing=
 while kill -0 "$driver" 2>/dev/null; do
 	for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do
 		{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$secret" && { seen=1; echo "password in $f"; }
+	done
+	for f in /proc/[0-9]*/cmdline; do
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$envmark" && { envseen=1; echo "--env value in $f"; }
 	done
 	# What the job's folder on the proxy holds while it converts.
 	if [ -z "$listing" ] && [ -n "$(find "$jobs_dir" -path '*/secrets/*' 2>/dev/null)" ] &&
@@ -181,14 +187,21 @@ else
 	cat "$ipf" 2>/dev/null
 	fail "password file on the proxy" "no -ip record or wrong mode/content"
 fi
-want="600 ID/secrets/source-password
+envf=${ipf%.ip}.env
+if [ -n "$ipf" ] && [ "$(cat "$envf" 2>/dev/null)" = "$envmark" ] && [ $envseen = 0 ] && [ $samples -ge 3 ]; then
+	pass "a proxy's --env value reached virt-v2v's environment and no process's command line ($samples looks)"
+else
+	fail "--env on the command line" "seen $envseen; virt-v2v got '$(cat "$envf" 2>/dev/null)'"
+fi
+want="600 ID/env
+600 ID/secrets/source-password
 700 ID
 700 ID/secrets
 700 ID/work"
 got=$(printf '%s\n' "$listing" | grep -v -e ' ID/pid$' -e ' ID/log$' -e ' ID/start.err$')
 if [ "$got" = "$want" ] && printf '%s\n' "$listing" | grep -qx '600 ID/log' &&
 	printf '%s\n' "$listing" | grep -qx '600 ID/pid'; then
-	pass "what reached the proxy: a 0700 job folder with the log, pid, work/ and secrets/source-password (0600), nothing else"
+	pass "what reached the proxy: a 0700 job folder with the log, pid, work/, env and secrets/source-password (0600), nothing else"
 else
 	fail "proxy folder" "unexpected: $got"
 fi
