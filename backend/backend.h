@@ -737,7 +737,8 @@ struct pf_gather {
 	struct pf_facts	 facts;
 	size_t		 nitems;
 };
-void pfgather_run(const struct plan *, const char *, struct pf_gather *);
+void pfgather_run(const struct plan *, const char *, int (*)(void *), void *,
+    struct pf_gather *);
 void pfgather_free(struct pf_gather *);
 int pfgather_readable(const char *);
 void pfgather_proxy_names(const struct plan *, char ***, size_t *);

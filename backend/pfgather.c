@@ -115,10 +115,13 @@ pfgather_free(struct pf_gather *f)
 /*
  * Everything pre-flight judges, into *f (pfgather_free frees it).  accept
  * is a host key fingerprint the user confirmed, or NULL: an unknown key is
- * then an error of that proxy, never accepted here.
+ * then an error of that proxy, never accepted here.  stop (or NULL) is
+ * asked before each VM and each proxy: once it says yes, the rest are not
+ * looked at and say so (a console that quits does not wait for them).
  */
 void
-pfgather_run(const struct plan *plan, const char *accept, struct pf_gather *f)
+pfgather_run(const struct plan *plan, const char *accept,
+    int (*stop)(void *), void *arg, struct pf_gather *f)
 {
 	struct proxy *p;
 	struct sshc *c;
@@ -131,8 +134,11 @@ pfgather_run(const struct plan *plan, const char *accept, struct pf_gather *f)
 	f->vm_errors = xcalloc(plan->nitems + 1, sizeof *f->vm_errors);
 	for (i = 0; i < plan->nitems; i++) {
 		cause = NULL;
-		f->vms[i] = source_inspect(plan->source, plan->items[i].vm,
-		    &cause);
+		if (stop != NULL && stop(arg))
+			cause = xstrdup("not read: pre-flight was stopped");
+		else
+			f->vms[i] = source_inspect(plan->source,
+			    plan->items[i].vm, &cause);
 		f->vm_errors[i] = cause;
 	}
 	pfgather_proxy_names(plan, &names, &n);
@@ -143,7 +149,9 @@ pfgather_run(const struct plan *plan, const char *accept, struct pf_gather *f)
 	for (i = 0; i < n; i++) {
 		cause = NULL;
 		f->proxies[i].name = names[i];
-		if ((p = proxy_find(names[i], &cause)) != NULL) {
+		if (stop != NULL && stop(arg))
+			cause = xstrdup("not probed: pre-flight was stopped");
+		else if ((p = proxy_find(names[i], &cause)) != NULL) {
 			f->proxies[i].max_jobs = p->max_jobs;
 			f->probes[i] = probe_run(p, accept, &cause);
 			/* The destination, as the first proxy sees it. */

@@ -451,7 +451,7 @@ cmd_run(int argc, char **argv)
 		return cli_fail(cause);
 	}
 
-	pfgather_run(plan, accept, &f);
+	pfgather_run(plan, accept, NULL, NULL, &f);
 	pf = preflight_judge(plan, &f.facts, &npf);
 	failed = preflight_failed(pf, npf) > 0;
 	if (!json)

@@ -922,7 +922,7 @@ tui_run(struct source *src, const char *label, const char *theme,
 {
 	struct tui tui;
 	struct pollfd pfd[TUI_MAXFDS];
-	size_t nfd, neng = 0;
+	size_t nfd, neng = 0, n;
 	int flags, key, done = 0, timeout, failed = 0;
 	char sig;
 
@@ -1029,6 +1029,12 @@ tui_run(struct source *src, const char *label, const char *theme,
 	screen_end();
 	sshc_use_terminal(1);
 	libvirt_use_terminal(1);
+	/* Each stops at its next step; a connection under way is waited for. */
+	if ((n = taskq_running(tui.tasks)) > 0)
+		fprintf(stderr, "virt-import: waiting for %zu check%s under "
+		    "way to stop (a source listing, a proxy check or "
+		    "pre-flight: at most the step each is in)\n", n,
+		    n == 1 ? "" : "s");
 	tui_free(&tui);
 	close(sigpipe[0]);
 	close(sigpipe[1]);

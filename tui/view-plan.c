@@ -1914,6 +1914,12 @@ struct pv_pf {
 	char		*cause;		/* the source could not be resolved */
 };
 
+static int
+pv_pf_stop(void *arg)
+{
+	return task_cancelled(arg);
+}
+
 static void
 pv_pf_work(struct task *t, void *arg)
 {
@@ -1924,7 +1930,13 @@ pv_pf_work(struct task *t, void *arg)
 
 	if (source_resolve(l->plan->source, &l->cause) != 0)
 		return;
-	pfgather_run(l->plan, NULL, &f);
+	pfgather_run(l->plan, NULL, pv_pf_stop, t, &f);
+	if (task_cancelled(t)) {
+		/* The console quits: nothing to judge. */
+		l->cause = xstrdup("pre-flight was stopped");
+		pfgather_free(&f);
+		return;
+	}
 	l->r = preflight_judge(l->plan, &f.facts, &l->n);
 	d = f.facts.dest;
 	if (d != NULL && d->reached == 1) {

@@ -148,7 +148,7 @@ test_gather_unreachable(void)
 	plan_add(plan, "db01", NULL);
 	plan_add(plan, "no-such-vm", NULL);
 
-	pfgather_run(plan, NULL, &f);
+	pfgather_run(plan, NULL, NULL, NULL, &f);
 	CHECK(f.nitems == 2);
 	CHECK(f.vms[0] != NULL && strcmp(f.vms[0]->name, "db01") == 0);
 	CHECK(f.vms[1] == NULL && f.vm_errors[1] != NULL &&
