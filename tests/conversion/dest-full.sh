@@ -59,7 +59,9 @@ cat "$VI_TMP/r.err" "$VI_TMP/r.out"
 id=$(vimp jobs --json | jq -r 'last | .id')
 st=$(vimp jobs --json | jq -r 'last | .state')
 err=$(vimp jobs --json | jq -r 'last | .error')
-v2v_err=$(tr '\r' '\n' <"$state/jobs/$id/log" | grep -m1 '^virt-v2v: error:' | sed 's/^virt-v2v: error: //')
+# virt-v2v's error line; its helpers may print into the same line first
+# ("nbdkit: file.6: virt-v2v: error: ..."), so it is found anywhere.
+v2v_err=$(tr '\r' '\n' <"$state/jobs/$id/log" | grep -m1 -o 'virt-v2v: error: .*' | sed 's/^virt-v2v: error: //')
 echo "virt-v2v said: $v2v_err"
 if [ $rc = 1 ] && [ "$st" = failed ] && [ -n "$v2v_err" ] && case $err in *"$v2v_err"*) true ;; *) false ;; esac &&
 	grep -q "error: .*$(printf '%s' "$v2v_err" | head -c 40 | sed 's/[][\.*^$]/\\&/g')" "$VI_TMP/r.out" &&
