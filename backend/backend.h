@@ -873,6 +873,8 @@ char *convert_upload_dir(const struct proxy *, const char *);
  */
 #define ENGINE_START	0x1		/* start queued jobs, not only carry
 					   on with started ones */
+#define ENGINE_WATCH	0x2		/* only watch the records: never
+					   drive, never take over */
 struct engine;
 struct pollfd;
 struct engine_ops {

@@ -1145,7 +1145,7 @@ engine_tick(struct engine *e)
 	time_t now = time(NULL);
 	size_t i, k, n;
 
-	if (e->lockfd < 0)
+	if (e->lockfd < 0 && !(e->flags & ENGINE_WATCH))
 		engine_take_over(e);
 	engine_rescan(e);
 	if (e->lockfd < 0)
@@ -1205,7 +1205,9 @@ engine_new(int flags, const struct engine_ops *ops, void *arg, char **cause)
 	long v;
 	int fd;
 
-	if ((fd = jobstore_driver_lock(cause)) == -2)
+	if (flags & ENGINE_WATCH)
+		fd = -1;
+	else if ((fd = jobstore_driver_lock(cause)) == -2)
 		return NULL;
 	e = xcalloc(1, sizeof *e);
 	e->flags = flags;

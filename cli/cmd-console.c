@@ -1,5 +1,6 @@
 /*
  * cmd-console.c: virt-import [console] [--demo | SOURCE] [--theme NAME]
+ *     [--read-only]
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ cli_libvirt_quiet(void)
 }
 
 static const char console_usage[] = "usage: virt-import console "
-    "[--demo | SOURCE] [--theme NAME]";
+    "[--demo | SOURCE] [--theme NAME] [--read-only]";
 
 int
 cmd_console(int argc, char **argv)
@@ -33,7 +34,7 @@ cmd_console(int argc, char **argv)
 	struct source *src = NULL;
 	struct theme *t;
 	char *cause = NULL, *label = NULL;
-	int i, demo = 0, rc;
+	int i, demo = 0, read_only = 0, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--demo") == 0 && spec == NULL)
@@ -42,6 +43,8 @@ cmd_console(int argc, char **argv)
 			theme = argv[++i];
 		else if (strncmp(argv[i], "--theme=", 8) == 0)
 			theme = argv[i] + 8;
+		else if (strcmp(argv[i], "--read-only") == 0)
+			read_only = 1;
 		else if (argv[i][0] != '-' && spec == NULL && !demo)
 			spec = argv[i];
 		else {
@@ -90,6 +93,7 @@ cmd_console(int argc, char **argv)
 			return cli_fail(cause);
 		label = xstrdup(demo ? "demo (libvirt test driver)" : spec);
 	}
+	tui_set_read_only(read_only);
 	rc = tui_run(src, label, NULL, &cause);
 	free(label);
 	theme_choose(NULL);

@@ -14,8 +14,9 @@ static int cmd_version(int, char **);
 static int cmd_help(int, char **);
 
 const struct cli_command cli_commands[] = {
-	{ "console", "[--demo | SOURCE] [--theme NAME]", "open the "
-	    "full-screen console (the default)", cmd_console },
+	{ "console", "[--demo | SOURCE] [--theme NAME] [--read-only]", "open "
+	    "the full-screen console (the default); --read-only watches and "
+	    "changes nothing", cmd_console },
 	{ "list", "SOURCE [--details] [--json] [--password-file FILE] "
 	    "[--connections N] [--verify]", "list the VMs of a source",
 	    cmd_list },

@@ -142,6 +142,19 @@ tui_set_demo(const char *guest, const char *why)
 	tui_demo_why = why != NULL ? xstrdup(why) : NULL;
 }
 
+/*
+ * --read-only (cmd-console.c), set before tui_run: the console watches the
+ * jobs (it never drives nor takes over), and its keys that change saved
+ * sources, proxies or jobs are refused (a view's changes list).
+ */
+static int tui_read_only_on;
+
+void
+tui_set_read_only(int on)
+{
+	tui_read_only_on = on;
+}
+
 /* In the demo without a real guest: why, and how to get one. */
 const char *
 tui_demo_note(void)
@@ -534,8 +547,8 @@ tui_start_engine(struct tui *tui)
 
 	if (tui->engine != NULL)
 		return 0;
-	if ((tui->engine = engine_new(ENGINE_START, &tui_engine_ops, tui,
-	    &cause)) == NULL) {
+	if ((tui->engine = engine_new(tui->read_only ? ENGINE_WATCH :
+	    ENGINE_START, &tui_engine_ops, tui, &cause)) == NULL) {
 		tui_status(tui, 1, "%s", cause);
 		free(cause);
 		return -1;
@@ -569,6 +582,9 @@ tui_draw_header(struct tui *tui, int cols)
 		x += draw_text(0, x, x < cols ? 1 : 0, " ",
 		    screen_attr(EL_HEADER));
 	}
+	if (tui->read_only && x + 11 <= cols)
+		draw_text(0, cols - 11, 11, "read-only ",
+		    screen_attr(EL_HEADER));
 }
 
 static const char *
@@ -820,6 +836,19 @@ tui_cmdline_key(struct tui *tui, int key)
 	return TUI_REDRAW;
 }
 
+/* Does key change saved state or jobs in view v? */
+static int
+tui_changes(const struct view *v, int key)
+{
+	const int *c;
+
+	for (c = v->changes; c != NULL && *c != 0; c++) {
+		if (*c == key)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 tui_key(struct tui *tui, int key)
 {
@@ -857,8 +886,15 @@ tui_key(struct tui *tui, int key)
 		return tui->view->mouse(tui, me.y - 1, me.x, button);
 	}
 	for (k = tui->view->keys; k != NULL && k->name != NULL; k++) {
-		if (k->key == key)
-			return k->fn(tui) | TUI_HANDLED;
+		if (k->key != key)
+			continue;
+		if (tui->read_only && tui_changes(tui->view, key)) {
+			tui_status(tui, 1, "This console is read-only "
+			    "(--read-only): %s (%s) is not allowed here.",
+			    k->name, k->help);
+			return TUI_REDRAW | TUI_HANDLED;
+		}
+		return k->fn(tui) | TUI_HANDLED;
 	}
 	if (tui->view->key != NULL && (flags = tui->view->key(tui, key)) != 0)
 		return flags;
@@ -927,6 +963,7 @@ tui_run(struct source *src, const char *label, const char *theme,
 	char sig;
 
 	memset(&tui, 0, sizeof tui);
+	tui.read_only = tui_read_only_on;
 	if (tui_signals(cause) != 0) {
 		source_free(src);
 		return -1;
@@ -956,8 +993,9 @@ tui_run(struct source *src, const char *label, const char *theme,
 		tui_open_source(&tui, src, label);
 	} else {
 		tui.view = &view_sources;
-		tui_status(&tui, 0, "Pick a saved source with Enter, or add "
-		    "one with a. Press ? for help, q to quit.");
+		tui_status(&tui, 0, "Pick a saved source with Enter%s. Press ? "
+		    "for help, q to quit.", tui.read_only ? " (read-only: "
+		    "nothing is changed from here)" : ", or add one with a");
 	}
 	if (tui.view->enter != NULL)
 		tui.view->enter(&tui);

@@ -87,6 +87,9 @@ struct view {
 	const char		*title;	/* in the title line */
 	int			 fkey;	/* its number: 1..9 switch to it */
 	const struct tui_key	*keys;
+	const int		*changes; /* its keys that change saved state
+					   or jobs (0-ended): refused by a
+					   read-only console */
 	void	(*enter)(struct tui *);
 	void	(*draw)(struct tui *, int, int, int, int);
 	int	(*key)(struct tui *, int);
@@ -121,6 +124,7 @@ struct tui {
 	int			 loading;	/* a read is under way */
 	char			*load_error;
 	struct task		*load_task;
+	int			 read_only;	/* --read-only: watch only */
 
 	/* Saved things, and what their files looked like when read. */
 	struct provider		*providers;
@@ -257,6 +261,7 @@ void draw_fill(int, int, int, int, int);
 
 /* tui.c */
 int tui_run(struct source *, const char *, const char *, char **);
+void tui_set_read_only(int);
 void tui_status(struct tui *, int, const char *, ...) VI_PRINTF(3, 4);
 void tui_show(struct tui *, const struct view *);
 const struct view *tui_find_view(const char *);

@@ -1173,6 +1173,7 @@ const struct view view_jobs = {
 	.enter = view_jobs_enter,
 	.draw = view_jobs_draw,
 	.mouse = view_jobs_mouse,
+	.changes = (const int[]){ 'c', 'R', 0 },
 	.job_changed = view_jobs_changed,
 	.free = view_jobs_free,
 };

@@ -2377,5 +2377,6 @@ const struct view view_plan = {
 	.enter = view_plan_enter,
 	.draw = view_plan_draw,
 	.mouse = view_plan_mouse,
+	.changes = (const int[]){ 'S', 0 },
 	.free = view_plan_free,
 };

@@ -847,6 +847,15 @@ check_failed(struct tui *tui, struct tui_proxy *tp, const char *cause,
 	case HOSTKEY_UNKNOWN:
 		xasprintf(&tp->error, "%s is not a known host yet: its %s key "
 		    "has the fingerprint %s.", r.host, r.type, r.fingerprint);
+		if (tui->read_only) {
+			/* Accepting writes known_hosts: not from here. */
+			tui_status(tui, 1, "Proxy '%s' is not a known host and "
+			    "this console is read-only: compare the "
+			    "fingerprint %s, then run 'virt-import proxy check "
+			    "%s --accept-host-key %s'.", tp->proxy->name,
+			    r.fingerprint, tp->proxy->name, r.fingerprint);
+			break;
+		}
 		xasprintf(&text, "Proxy '%s' at %s is not a known host. Its %s "
 		    "key has the fingerprint\n%s\nCompare it with "
 		    "'ssh-keygen -lf' of the host key on the proxy. Accept "
@@ -1156,7 +1165,8 @@ src_details_title(int y, int cols, const char *title)
 }
 
 static void
-src_details_provider(const struct provider *p, int y, int rows, int cols)
+src_details_provider(const struct tui *tui, const struct provider *p, int y,
+    int rows, int cols)
 {
 	struct source *src;
 	int d = screen_attr(EL_DEFAULT), dim = screen_attr(EL_DIM), r = 1;
@@ -1179,7 +1189,8 @@ src_details_provider(const struct provider *p, int y, int rows, int cols)
 		draw_textf(y + r++, 1, cols - 1, d, "Connections  %u",
 		    p->connections != 0 ? p->connections : 1);
 	if (r < rows)
-		draw_text(y + r, 1, cols - 1, "Enter opens it; e edits it, d "
+		draw_text(y + r, 1, cols - 1, tui->read_only ? "Enter opens it "
+		    "(read-only: no edits)." : "Enter opens it; e edits it, d "
 		    "deletes it.", dim);
 }
 
@@ -1311,7 +1322,8 @@ src_details_probe(const struct tui_proxy *tp, int y, int r, int rows,
 }
 
 static void
-src_details_proxy(const struct tui_proxy *tp, int y, int rows, int cols)
+src_details_proxy(const struct tui *tui, const struct tui_proxy *tp, int y,
+    int rows, int cols)
 {
 	const struct proxy *p = tp->proxy;
 	int dim = screen_attr(EL_DIM), r = 1;
@@ -1344,8 +1356,10 @@ src_details_proxy(const struct tui_proxy *tp, int y, int rows, int cols)
 	else if (tp->probe != NULL)
 		src_details_probe(tp, y, r, rows, cols);
 	else
-		draw_text(y + r, 1, cols - 1, "Not checked yet: c checks it, p "
-		    "uses it for the import, e edits, d deletes.", dim);
+		draw_text(y + r, 1, cols - 1, tui->read_only ? "Not checked "
+		    "yet: c checks it, p uses it for the import." : "Not "
+		    "checked yet: c checks it, p uses it for the import, e "
+		    "edits, d deletes.", dim);
 }
 
 static void
@@ -1477,10 +1491,10 @@ view_sources_draw(struct tui *tui, int y, int rows, int cols, int partial)
 	draw_fill(y + rows - drows, 0, drows, cols, screen_attr(EL_DEFAULT));
 	pane = v->focus;
 	if (pane == PANE_PROVIDERS && tui->nproviders > 0)
-		src_details_provider(&tui->providers[v->list[pane].cursor],
+		src_details_provider(tui, &tui->providers[v->list[pane].cursor],
 		    y + rows - drows, drows, cols);
 	else if (pane == PANE_PROXIES && tui->nproxies > 0)
-		src_details_proxy(&tui->proxies[v->list[pane].cursor],
+		src_details_proxy(tui, &tui->proxies[v->list[pane].cursor],
 		    y + rows - drows, drows, cols);
 	else {
 		draw_hline(y + rows - drows, 0, cols, screen_attr(EL_BORDER));
@@ -1885,11 +1899,11 @@ view_sources_enter(struct tui *tui)
 		tui_status(tui, 0, "Enter edits the field, s saves, Esc leaves "
 		    "without saving.");
 	else if (v->focus == PANE_PROVIDERS)
-		tui_status(tui, 0, "Enter opens a source, a adds one, Tab goes "
-		    "to the proxies, ? helps.");
+		tui_status(tui, 0, "Enter opens a source,%s Tab goes to the "
+		    "proxies, ? helps.", tui->read_only ? "" : " a adds one,");
 	else
-		tui_status(tui, 0, "c checks a proxy, p uses it for the import, "
-		    "a adds one, ? helps.");
+		tui_status(tui, 0, "c checks a proxy, p uses it for the "
+		    "import,%s ? helps.", tui->read_only ? "" : " a adds one,");
 }
 
 static void
@@ -1934,5 +1948,6 @@ const struct view view_sources = {
 	.enter = view_sources_enter,
 	.draw = view_sources_draw,
 	.mouse = view_sources_mouse,
+	.changes = (const int[]){ 'a', 'e', 'd', KEY_DC, 's', 0 },
 	.free = view_sources_free,
 };
