@@ -894,6 +894,7 @@ const struct job *engine_find(const struct engine *, const char *);
 int engine_settled(const struct engine *, const char *);
 const char *engine_proxy_error(const struct engine *, const char *);
 size_t engine_pollfds(struct engine *, struct pollfd *, size_t);
+size_t engine_npollfds(const struct engine *);
 int engine_timeout(const struct engine *);
 void engine_dispatch(struct engine *, const struct pollfd *, size_t);
 char *engine_source_host(const struct source *);

@@ -1360,6 +1360,23 @@ engine_pollfds(struct engine *e, struct pollfd *pfd, size_t max)
 	return n;
 }
 
+/*
+ * How many pollfds engine_pollfds fills at most now: its pipe and one per
+ * session.  A caller sizes its array with it on every turn: with 8 jobs a
+ * session, 500 jobs need 63 sessions, and a session left out of poll()
+ * never reads what its followers print.
+ */
+size_t
+engine_npollfds(const struct engine *e)
+{
+	size_t n = 1, i, k;
+
+	for (i = 0; i < e->nproxies; i++)
+		for (k = 0; k < e->proxies[i]->nconns; k++)
+			n += e->proxies[i]->conns[k]->m != NULL;
+	return n;
+}
+
 int
 engine_timeout(const struct engine *e)
 {

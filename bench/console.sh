@@ -132,16 +132,17 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 row() { printf '%-14s %5s %8s %8s %7s  %s\n' "$@"; }
 tmx() { tmux -S "$sock" "$@"; }
 screen() { tmx capture-pane -p -t "$1"; }
-# wait_until SECONDS CMD...: poll CMD each half second; 1 on timeout.
+# wait_until SECONDS CMD...: poll CMD each half second; 1 once SECONDS
+# have passed (by the clock: a CMD that is slow under load, as caught_up's
+# 500 stats are, does not stretch the wait).
 wait_until() {
-	local tries=$(($1 * 2))
+	local end=$((SECONDS + $1))
 	shift
-	while [ "$tries" -gt 0 ]; do
+	while :; do
 		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.5
-		tries=$((tries - 1))
 	done
-	return 1
 }
 
 row "" jobs "CPU %" "MiB" "load" "what"

@@ -21,7 +21,6 @@
 
 #include "cli.h"
 
-#define RUN_POLLFDS	64
 
 /* What one progress line last showed of a job. */
 struct run_seen {
@@ -149,8 +148,8 @@ static void
 run_loop(struct engine *e, struct run_watch *w, int (*more)(void *),
     void *arg)
 {
-	struct pollfd pfd[RUN_POLLFDS];
-	size_t n, i;
+	struct pollfd *pfd = NULL;
+	size_t n, i, cap = 0;
 	int busy;
 
 	for (;;) {
@@ -166,9 +165,16 @@ run_loop(struct engine *e, struct run_watch *w, int (*more)(void *),
 		}
 		if (more != NULL && more(arg))
 			busy = 1;
-		if (!busy)
+		if (!busy) {
+			free(pfd);
 			return;
-		n = engine_pollfds(e, pfd, RUN_POLLFDS);
+		}
+		/* Every session of the engine, however many there are. */
+		if ((n = engine_npollfds(e)) > cap) {
+			cap = n;
+			pfd = xreallocarray(pfd, cap, sizeof *pfd);
+		}
+		n = engine_pollfds(e, pfd, cap);
 		if (poll(pfd, n, engine_timeout(e)) < 0 && errno != EINTR)
 			fatalx("poll: %s", strerror(errno));
 		engine_dispatch(e, pfd, n);

@@ -21,7 +21,7 @@
 
 #include "tui.h"
 
-#define TUI_MAXFDS	64
+#define TUI_FDS		3	/* stdin, signals, tasks; then the engine's */
 #define TUI_SPIN_MS	150
 #define TUI_WATCH_MS	1000	/* saved files looked at once a second */
 
@@ -957,8 +957,8 @@ tui_run(struct source *src, const char *label, const char *theme,
     char **cause)
 {
 	struct tui tui;
-	struct pollfd pfd[TUI_MAXFDS];
-	size_t nfd, neng = 0, n;
+	struct pollfd *pfd;
+	size_t nfd, neng = 0, n, cap = TUI_FDS;
 	int flags, key, done = 0, timeout, failed = 0;
 	char sig;
 
@@ -1001,18 +1001,25 @@ tui_run(struct source *src, const char *label, const char *theme,
 		tui.view->enter(&tui);
 	tui_draw(&tui, 0);
 
+	pfd = xcalloc(cap, sizeof *pfd);
 	while (!done) {
+		/* Every session of the engine, however many there are. */
+		if (tui.engine != NULL &&
+		    (n = TUI_FDS + engine_npollfds(tui.engine)) > cap) {
+			cap = n;
+			pfd = xreallocarray(pfd, cap, sizeof *pfd);
+		}
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = sigpipe[0];
 		pfd[1].events = POLLIN;
 		pfd[2].fd = taskq_fd(tui.tasks);
 		pfd[2].events = POLLIN;
-		nfd = 3;
+		nfd = TUI_FDS;
 		timeout = -1;
 		if (tui.engine != NULL) {
 			neng = engine_pollfds(tui.engine, pfd + nfd,
-			    TUI_MAXFDS - nfd);
+			    cap - nfd);
 			timeout = engine_timeout(tui.engine);
 		}
 		if (tui_busy(&tui) &&
@@ -1064,6 +1071,7 @@ tui_run(struct source *src, const char *label, const char *theme,
 		else if (flags & TUI_ROWS)
 			tui_draw(&tui, 1);
 	}
+	free(pfd);
 	screen_end();
 	sshc_use_terminal(1);
 	libvirt_use_terminal(1);
