@@ -2,9 +2,10 @@
 # bench/console.sh: what the console costs while it follows N conversions,
 # against what an admin would otherwise run to follow them.
 #
-#   bench/console.sh [N...]       N jobs at once (default: 10 50 100; 500
-#                                 overloads this 2-core machine, which is
-#                                 the proxy too: see docs/benchmarks.md)
+#   bench/console.sh [N...]       N jobs at once (default: 10 50 100; for
+#                                 500 give VI_BENCH_RATE=0.03, so that the
+#                                 jobs outlast the windows: see
+#                                 docs/benchmarks.md)
 #
 # For each N: N VMs (libvirt XML, files already on the proxy: "on_proxy",
 # no upload) are imported through the lab's sshd on this machine, spread
