@@ -57,13 +57,13 @@ jobretry_newer(const struct job *job, char **cause)
 		if (strcmp(ids[i - 1], job->id) == 0 ||
 		    (o = jobstore_load(ids[i - 1], NULL)) == NULL)
 			continue;
-		later = o->created > job->created ||
-		    (o->created == job->created && strcmp(o->id, job->id) > 0);
 		if (!str_eq(o->source, job->source) ||
 		    strcmp(o->vm, job->vm) != 0 || o->created < job->created) {
 			job_free(o);
 			continue;
 		}
+		/* Of the same second: the larger id counts as the later. */
+		later = o->created > job->created || strcmp(o->id, job->id) > 0;
 		if (o->state == JOB_DONE) {
 			cause_set(cause, "VM '%s' was imported since, by job %s: "
 			    "it is at the destination; to import it again, "

@@ -794,9 +794,10 @@ pf_check_uploads(struct pf_ctx *x)
 		pf_add(x, NULL, "proxy", level, "proxy '%s' runs %zu "
 		    "conversions at once, and each keeps its copied files in "
 		    "%s until it ends: %s %s together (%s), but it has only %s "
-		    "free, enough for %zu at once: free space there, or lower its max "
-		    "jobs to %zu ('virt-import proxy add %s ... --max-jobs %zu "
-		    "--replace'), or put the files on the proxy (on_proxy)",
+		    "free, enough for %zu at once: free space there, or lower "
+		    "its max jobs to %zu ('virt-import proxy add %s ... "
+		    "--max-jobs %zu --replace'), or put the files on the proxy "
+		    "(on_proxy)",
 		    pp->name, at_once, jd, level == PF_FAIL ? "that is" :
 		    "that may be up to", t, list, f, fit, fit, pp->name, fit);
 		free(list);

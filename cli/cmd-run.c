@@ -21,7 +21,6 @@
 
 #include "cli.h"
 
-
 /* What one progress line last showed of a job. */
 struct run_seen {
 	char		*id;
@@ -179,6 +178,19 @@ run_loop(struct engine *e, struct run_watch *w, int (*more)(void *),
 			fatalx("poll: %s", strerror(errno));
 		engine_dispatch(e, pfd, n);
 	}
+}
+
+/*
+ * The jobs of w->ids to their end: driven here, or followed (and said so)
+ * when another virt-import drives.
+ */
+static void
+run_follow(struct engine *e, struct run_watch *w, int json)
+{
+	if (!json && !engine_driving(e))
+		fprintf(stderr, "another virt-import drives the jobs: "
+		    "following them here\n");
+	run_loop(e, w, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ pre-flight */
@@ -521,11 +533,8 @@ cmd_run(int argc, char **argv)
 			cli_print_safe(stderr, plan->items[i].vm, 0);
 			fputs("'\n", stderr);
 		}
-		if (!engine_driving(e))
-			fprintf(stderr, "another virt-import drives the jobs: "
-			    "following them here\n");
 	}
-	run_loop(e, &w, NULL, NULL);
+	run_follow(e, &w, json);
 	if (json) {
 		cmds = json_object_new_array();
 		rc = run_report(e, ids, cmds);
@@ -864,12 +873,8 @@ cmd_retry(int argc, char **argv)
 	ids = xappend(ids, &nids, sizeof *ids);
 	ids[nids - 1] = NULL;
 	w.ids = ids;
-	if (nids > 1) {
-		if (!json && !engine_driving(e))
-			fprintf(stderr, "another virt-import drives the jobs: "
-			    "following them here\n");
-		run_loop(e, &w, NULL, NULL);
-	}
+	if (nids > 1)
+		run_follow(e, &w, json);
 	if (json) {
 		a = json_object_new_array();
 		r = run_report(e, ids, a);
